@@ -9,4 +9,6 @@ export * from './note.js';
 export * from './proof.js';
 export * from './tile-proofs.js';
 export * from './tiles.js';
+export * from './tlog-proof.js';
 export * from './tree.js';
+export * from './tree-audit.js';

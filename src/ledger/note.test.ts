@@ -78,6 +78,15 @@ describe('verifier and signer keys', () => {
     expect(() => parseVerifierKey(`${name}+00000000+${key}`)).toThrow(/does not match/);
     expect(() => parseVerifierKey('a+b')).toThrow(/name\+hash\+key/);
     expect(() => ed25519NoteKey('has space', seed(1))).toThrow(/not allowed/);
+    // Base64 key material often contains '+', the field separator: only the first fields split on it.
+    let withPlus = 0;
+    for (let i = 0; i < 64; i++) {
+      const k = ed25519NoteKey('k.example/x', seed(i));
+      if (k.skey.split('+').length > 5 || k.vkey.split('+').length > 3) withPlus++;
+      expect(parseSignerKey(k.skey).vkey).toBe(k.vkey);
+      expect(parseVerifierKey(k.vkey).publicKey).toEqual(k.publicKey);
+    }
+    expect(withPlus).toBeGreaterThan(0);
     expect(() => ed25519NoteKey('has+plus', seed(1))).toThrow(/not allowed/);
   });
 });

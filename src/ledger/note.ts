@@ -101,10 +101,18 @@ export function ed25519Verifier(name: string, publicKey: Uint8Array): NoteVerifi
   };
 }
 
+/** Splits off the first `parts - 1` '+'-separated fields; the last field (base64) may contain '+'. */
 function splitKey(s: string, parts: number, what: string): string[] {
-  const p = s.split('+');
-  if (p.length !== parts) throw new MatterlogError('invalid_input', `malformed ${what}: "${s.slice(0, 120)}"`);
-  return p;
+  const out: string[] = [];
+  let rest = s;
+  for (let i = 0; i < parts - 1; i++) {
+    const at = rest.indexOf('+');
+    if (at < 0) throw new MatterlogError('invalid_input', `malformed ${what}: "${s.slice(0, 120)}"`);
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at + 1);
+  }
+  out.push(rest);
+  return out;
 }
 
 export interface ParsedVerifierKey {

@@ -135,6 +135,11 @@ export class TreeBuilder {
     return out;
   }
 
+  /** The current edge (partial) tile of `level`: its hashes, width × 32 bytes (empty if none). */
+  edgeTile(level: number): Uint8Array {
+    return this.levels[level]?.bytes() ?? new Uint8Array(0);
+  }
+
   /** The RFC 6962 root of the tree of `size` leaves. */
   root(): Uint8Array {
     if (this.n === 0) return emptyRoot();

@@ -119,14 +119,18 @@ export class LogReader {
     requireHash(leafHash, 'leaf hash');
     const found = await this.store.findLeafHashes([leafHash]);
     const index = found.get(toHex(leafHash));
-    if (index === undefined) throw new MatterlogError('not_found', `no entry with leaf hash ${toHex(leafHash)} in this log`);
+    if (index === undefined)
+      throw new MatterlogError('not_found', `no entry with leaf hash ${toHex(leafHash)} in this log`);
     return this.inclusionProof(index, size);
   }
 
   async consistencyProof(size1: number, size2?: number): Promise<ConsistencyProof> {
     const to = await this.treeSize(size2);
     if (size1 > to) {
-      throw new MatterlogError('invalid_input', `cannot prove consistency from size ${size1} to the smaller size ${to}`);
+      throw new MatterlogError(
+        'invalid_input',
+        `cannot prove consistency from size ${size1} to the smaller size ${to}`,
+      );
     }
     return { size1, size2: to, proof: await consistencyProofFromTiles(size1, to, this.fetchTile) };
   }

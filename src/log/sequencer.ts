@@ -137,12 +137,17 @@ export class Sequencer {
     let root: Uint8Array;
     try {
       const c = openCheckpoint(note, verifier);
-      if (c.size !== latest.size) throw new MatterlogError('corrupt', `checkpoint stored at size ${latest.size} says ${c.size}`);
+      if (c.size !== latest.size)
+        throw new MatterlogError('corrupt', `checkpoint stored at size ${latest.size} says ${c.size}`);
       root = c.root;
     } catch (cause) {
-      throw new MatterlogError('corrupt', `the stored checkpoint at size ${latest.size} does not verify with the log key`, {
-        cause,
-      });
+      throw new MatterlogError(
+        'corrupt',
+        `the stored checkpoint at size ${latest.size} does not verify with the log key`,
+        {
+          cause,
+        },
+      );
     }
     const tree = await TreeBuilder.fromEdgeTiles(latest.size, (l, i) => store.readTile(l, i));
     tree.checkRoot(root, `stored tiles at size ${latest.size}`);
@@ -172,8 +177,9 @@ export class Sequencer {
    * all are accepted into the pool or none is (`pushback`, with retryAfterSeconds).
    */
   addAll(entries: readonly Uint8Array[]): Promise<AddResult>[] {
-    if (this.stopping) throw new MatterlogError('unavailable', 'the log is shutting down; retry against the restarted server');
-    entries.forEach((e, i) => checkEntrySize(e, entries.length > 1 ? `entry ${i}` : 'the entry'));
+    if (this.stopping)
+      throw new MatterlogError('unavailable', 'the log is shutting down; retry against the restarted server');
+    for (const [i, e] of entries.entries()) checkEntrySize(e, entries.length > 1 ? `entry ${i}` : 'the entry');
     const bytes = entries.reduce((n, e) => n + e.length, 0);
     if (
       this.pending.length + entries.length > this.opts.maxPendingEntries ||
@@ -246,7 +252,9 @@ export class Sequencer {
     if (this.broken) {
       await this.recover();
       if (this.broken) {
-        throw new MatterlogError('unavailable', 'the log cannot reach its store; retry shortly', { cause: this.broken });
+        throw new MatterlogError('unavailable', 'the log cannot reach its store; retry shortly', {
+          cause: this.broken,
+        });
       }
     }
     const existing = await this.store.findLeafHashes(batch.map((p) => p.leafHash));

@@ -55,13 +55,23 @@ describe.each(drivers.map((d) => [d.name, d] as const))('store contract: %s', (_
     expect(toHex((await s.checkpointAt(300))?.note as Uint8Array)).toBe(toHex(b1.checkpoint));
     expect(await s.checkpointAt(7)).toBeNull();
     const entries = await s.readEntries(298, 303);
-    expect(entries.map((e) => new TextDecoder().decode(e))).toEqual(['entry-298', 'entry-299', 'entry-300', 'entry-301', 'entry-302']);
+    expect(entries.map((e) => new TextDecoder().decode(e))).toEqual([
+      'entry-298',
+      'entry-299',
+      'entry-300',
+      'entry-301',
+      'entry-302',
+    ]);
     // The level-0 edge tile grew from 44 to 49 hashes; the full tile 0 never changes.
     expect((await s.readTile(0, 1))?.length).toBe(49 * 32);
     expect((await s.readTile(0, 0))?.length).toBe(256 * 32);
     expect((await s.readTile(1, 0))?.length).toBe(32);
     expect(await s.readTile(0, 2)).toBeNull();
-    const found = await s.findLeafHashes([leafHash(utf8('entry-17')), leafHash(utf8('never logged')), leafHash(utf8('entry-304'))]);
+    const found = await s.findLeafHashes([
+      leafHash(utf8('entry-17')),
+      leafHash(utf8('never logged')),
+      leafHash(utf8('entry-304')),
+    ]);
     expect([...found.values()]).toEqual([17, 304]);
     await expect(s.readEntries(300, 306)).rejects.toMatchObject({ code: 'not_found' });
     await lease.release();
@@ -113,22 +123,25 @@ describe.each(drivers.map((d) => [d.name, d] as const))('store contract: %s', (_
     await again.release();
   });
 
-  it.runIf(driver.reopen !== null)('keeps the lease exclusive across connections, and data durable across reopen', async () => {
-    const { s, maker } = await initialised();
-    const lease = await s.acquireSequencerLease('holder A');
-    await lease.commit(maker.next(600));
-    const other = await (driver.reopen as (x: LogStore) => Promise<LogStore>)(s);
-    opened.push(other);
-    await expect(other.acquireSequencerLease('holder B')).rejects.toMatchObject({ code: 'lock_held' });
-    // A reader on another connection sees the committed state.
-    expect((await other.latestCheckpoint())?.size).toBe(600);
-    expect((await other.readEntries(599, 600)).length).toBe(1);
-    await lease.release();
-    const leaseB = await other.acquireSequencerLease('holder B');
-    await leaseB.commit(maker.next(1));
-    expect((await s.latestCheckpoint())?.size).toBe(601);
-    await leaseB.release();
-  });
+  it.runIf(driver.reopen !== null)(
+    'keeps the lease exclusive across connections, and data durable across reopen',
+    async () => {
+      const { s, maker } = await initialised();
+      const lease = await s.acquireSequencerLease('holder A');
+      await lease.commit(maker.next(600));
+      const other = await (driver.reopen as (x: LogStore) => Promise<LogStore>)(s);
+      opened.push(other);
+      await expect(other.acquireSequencerLease('holder B')).rejects.toMatchObject({ code: 'lock_held' });
+      // A reader on another connection sees the committed state.
+      expect((await other.latestCheckpoint())?.size).toBe(600);
+      expect((await other.readEntries(599, 600)).length).toBe(1);
+      await lease.release();
+      const leaseB = await other.acquireSequencerLease('holder B');
+      await leaseB.commit(maker.next(1));
+      expect((await s.latestCheckpoint())?.size).toBe(601);
+      await leaseB.release();
+    },
+  );
 
   it('lets reads run while a commit is in flight, each seeing all of a commit or none', async () => {
     const { s, maker } = await initialised();

@@ -9,13 +9,7 @@
  */
 import { toHex } from '../../ledger/bytes.js';
 import { MatterlogError } from '../../ledger/errors.js';
-import type {
-  CommitBatch,
-  LogIdentity,
-  LogStore,
-  SequencerLease,
-  StoredCheckpoint,
-} from '../contract.js';
+import type { CommitBatch, LogIdentity, LogStore, SequencerLease, StoredCheckpoint } from '../contract.js';
 import { checkCommitShape, lockHeldError } from '../shared-checks.js';
 
 export type FaultMode = 'lost' | 'persisted';
@@ -93,7 +87,10 @@ export class MemoryStore implements LogStore {
   readEntries(start: number, end: number): Promise<Uint8Array[]> {
     return this.read('readEntries', () => {
       if (end > this.entries.length || start < 0 || start > end) {
-        throw new MatterlogError('not_found', `entries ${start}..${end - 1} are not all in the log (size ${this.entries.length})`);
+        throw new MatterlogError(
+          'not_found',
+          `entries ${start}..${end - 1} are not all in the log (size ${this.entries.length})`,
+        );
       }
       return this.entries.slice(start, end);
     });
@@ -137,7 +134,10 @@ export class MemoryStore implements LogStore {
     if (fault === 'lost') throw this.injected('commit', fault);
     const current = this.latest?.size;
     if (current !== batch.fromSize) {
-      throw new MatterlogError('conflict', `the log is at size ${current}, not ${batch.fromSize}: another writer committed`);
+      throw new MatterlogError(
+        'conflict',
+        `the log is at size ${current}, not ${batch.fromSize}: another writer committed`,
+      );
     }
     // Validate everything before touching anything, so a failed commit changes nothing.
     const hexes = batch.entries.map((e) => toHex(e.leafHash));

@@ -31,13 +31,23 @@ export class SqliteStore implements LogStore {
     this.stmts = {
       meta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare<[string, string]>('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
-      latest: db.prepare<[], { size: number; note: Buffer }>('SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1'),
-      checkpointAt: db.prepare<[number], { size: number; note: Buffer }>('SELECT size, note FROM checkpoints WHERE size = ?'),
+      latest: db.prepare<[], { size: number; note: Buffer }>(
+        'SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1',
+      ),
+      checkpointAt: db.prepare<[number], { size: number; note: Buffer }>(
+        'SELECT size, note FROM checkpoints WHERE size = ?',
+      ),
       tile: db.prepare<[number, number], { hashes: Buffer }>('SELECT hashes FROM tiles WHERE level = ? AND idx = ?'),
-      entries: db.prepare<[number, number], { data: Buffer }>('SELECT data FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx'),
+      entries: db.prepare<[number, number], { data: Buffer }>(
+        'SELECT data FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx',
+      ),
       byLeaf: db.prepare<[Uint8Array], { idx: number }>('SELECT idx FROM entries WHERE leaf_hash = ?'),
-      insertEntry: db.prepare<[number, Uint8Array, Uint8Array]>('INSERT INTO entries (idx, leaf_hash, data) VALUES (?, ?, ?)'),
-      putTile: db.prepare<[number, number, Uint8Array]>('INSERT OR REPLACE INTO tiles (level, idx, hashes) VALUES (?, ?, ?)'),
+      insertEntry: db.prepare<[number, Uint8Array, Uint8Array]>(
+        'INSERT INTO entries (idx, leaf_hash, data) VALUES (?, ?, ?)',
+      ),
+      putTile: db.prepare<[number, number, Uint8Array]>(
+        'INSERT OR REPLACE INTO tiles (level, idx, hashes) VALUES (?, ?, ?)',
+      ),
       insertCheckpoint: db.prepare<[number, Uint8Array, string]>(
         'INSERT INTO checkpoints (size, note, created_at) VALUES (?, ?, ?)',
       ),
@@ -55,16 +65,23 @@ export class SqliteStore implements LogStore {
       db.pragma('busy_timeout = 5000');
       db.exec(SQLITE_SCHEMA);
     } catch (cause) {
-      throw new MatterlogError('storage_failure', `cannot open the SQLite log database ${file}: ${(cause as Error).message}`, {
-        cause,
-      });
+      throw new MatterlogError(
+        'storage_failure',
+        `cannot open the SQLite log database ${file}: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
     }
     const store = new SqliteStore(file, db);
     const version = store.stmts.meta.get('schema_version')?.value;
     if (version === undefined) store.stmts.setMeta.run('schema_version', String(SQLITE_SCHEMA_VERSION));
     else if (Number(version) !== SQLITE_SCHEMA_VERSION) {
       db.close();
-      throw new MatterlogError('config', `${file} has schema version ${version}; this matterlog reads version ${SQLITE_SCHEMA_VERSION}`);
+      throw new MatterlogError(
+        'config',
+        `${file} has schema version ${version}; this matterlog reads version ${SQLITE_SCHEMA_VERSION}`,
+      );
     }
     return store;
   }
@@ -74,9 +91,13 @@ export class SqliteStore implements LogStore {
       return f();
     } catch (cause) {
       if (cause instanceof MatterlogError) throw cause;
-      throw new MatterlogError('storage_failure', `SQLite ${what} failed on ${this.location}: ${(cause as Error).message}`, {
-        cause,
-      });
+      throw new MatterlogError(
+        'storage_failure',
+        `SQLite ${what} failed on ${this.location}: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
     }
   }
 
@@ -87,15 +108,17 @@ export class SqliteStore implements LogStore {
 
   async initialise(identity: LogIdentity, emptyCheckpoint: Uint8Array): Promise<void> {
     this.wrap('initialise', () =>
-      this.db.transaction(() => {
-        const existing = this.stmts.meta.get('identity');
-        if (existing) {
-          const origin = (JSON.parse(existing.value) as LogIdentity).origin;
-          throw new MatterlogError('conflict', `${this.location} already holds the log "${origin}"`);
-        }
-        this.stmts.setMeta.run('identity', JSON.stringify(identity));
-        this.stmts.insertCheckpoint.run(0, emptyCheckpoint, new Date().toISOString());
-      }).immediate(),
+      this.db
+        .transaction(() => {
+          const existing = this.stmts.meta.get('identity');
+          if (existing) {
+            const origin = (JSON.parse(existing.value) as LogIdentity).origin;
+            throw new MatterlogError('conflict', `${this.location} already holds the log "${origin}"`);
+          }
+          this.stmts.setMeta.run('identity', JSON.stringify(identity));
+          this.stmts.insertCheckpoint.run(0, emptyCheckpoint, new Date().toISOString());
+        })
+        .immediate(),
     );
   }
 
@@ -166,13 +189,21 @@ export class SqliteStore implements LogStore {
           if (cause instanceof MatterlogError) throw cause;
           const code = (cause as { code?: string }).code;
           if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-            throw new MatterlogError('conflict', `commit refused, an entry or leaf is already in the log: ${(cause as Error).message}`, {
-              cause,
-            });
+            throw new MatterlogError(
+              'conflict',
+              `commit refused, an entry or leaf is already in the log: ${(cause as Error).message}`,
+              {
+                cause,
+              },
+            );
           }
-          throw new MatterlogError('storage_failure', `SQLite commit failed on ${this.location}: ${(cause as Error).message}`, {
-            cause,
-          });
+          throw new MatterlogError(
+            'storage_failure',
+            `SQLite commit failed on ${this.location}: ${(cause as Error).message}`,
+            {
+              cause,
+            },
+          );
         }
       },
       release: async () => {

@@ -1,0 +1,153 @@
+/**
+ * A log's data directory: its configuration, its private key and (by default)
+ * its SQLite database.
+ *
+ *   <dir>/config.json    origin, verifier key, operator token hash, database URL
+ *   <dir>/log.key        the Ed25519 signing key, owner-only (0600)
+ *   <dir>/matterlog.db   the SQLite store (unless a PostgreSQL URL is configured)
+ *
+ * config.json is written last, so a directory without it was never fully
+ * initialised; the operator token itself is never stored, only its SHA-256.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { MatterlogError } from '../ledger/errors.js';
+import { checkKeyName, type Ed25519NoteKey, ed25519NoteKey, parseSignerKey } from '../ledger/note.js';
+
+export interface DataDirConfig {
+  origin: string;
+  vkey: string;
+  createdAt: string;
+  operatorTokenSha256: string;
+  /** A postgres:// URL; absent means the SQLite file in the directory. */
+  databaseUrl?: string;
+}
+
+export const CONFIG_FILE = 'config.json';
+export const KEY_FILE = 'log.key';
+export const SQLITE_FILE = 'matterlog.db';
+
+export function sqlitePath(dir: string): string {
+  return path.join(dir, SQLITE_FILE);
+}
+
+export function isInitialised(dir: string): boolean {
+  return existsSync(path.join(dir, CONFIG_FILE));
+}
+
+export function defaultOrigin(): string {
+  const host =
+    hostname()
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]/g, '') || 'localhost';
+  return `${host}/matterlog-${randomBytes(3).toString('hex')}`;
+}
+
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function checkOperatorToken(config: { operatorTokenSha256: string }, token: string): boolean {
+  const a = Buffer.from(tokenHash(token), 'hex');
+  const b = Buffer.from(config.operatorTokenSha256, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function writeFileAtomic(file: string, data: string, mode: number): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, data, { mode, flag: 'w' });
+  chmodSync(tmp, mode);
+  renameSync(tmp, file);
+}
+
+export interface NewDataDir {
+  config: DataDirConfig;
+  key: Ed25519NoteKey;
+  token: string;
+  /** Undo everything `prepareDataDir` wrote (the store is the caller's). */
+  rollback(): void;
+  /** Makes the directory a log: writes config.json. */
+  finish(): void;
+}
+
+/**
+ * Creates the directory (0700) and the key file (0600); config.json is written by
+ * `finish` once the store holds the new log, so a failure leaves nothing behind.
+ */
+export function prepareDataDir(dir: string, options: { origin?: string; databaseUrl?: string }): NewDataDir {
+  const origin = options.origin ?? defaultOrigin();
+  checkKeyName(origin);
+  if (isInitialised(dir)) {
+    throw new MatterlogError('conflict', `${dir} already holds a log (${CONFIG_FILE} exists); choose another --dir`);
+  }
+  if (!options.databaseUrl && existsSync(sqlitePath(dir))) {
+    throw new MatterlogError(
+      'conflict',
+      `${sqlitePath(dir)} exists but ${CONFIG_FILE} does not: an earlier init did not finish. Move the directory away and run init again.`,
+    );
+  }
+  const created = !existsSync(dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const key = ed25519NoteKey(origin, randomBytes(32));
+  const keyFile = path.join(dir, KEY_FILE);
+  writeFileAtomic(keyFile, `${key.skey}\n`, 0o600);
+  const token = `mlt_${randomBytes(24).toString('base64url')}`;
+  const config: DataDirConfig = {
+    origin,
+    vkey: key.vkey,
+    createdAt: new Date().toISOString(),
+    operatorTokenSha256: tokenHash(token),
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+  };
+  return {
+    config,
+    key,
+    token,
+    rollback() {
+      for (const f of [keyFile, sqlitePath(dir), `${sqlitePath(dir)}-wal`, `${sqlitePath(dir)}-shm`]) {
+        rmSync(f, { force: true });
+      }
+      if (created) rmSync(dir, { recursive: true, force: true });
+    },
+    finish() {
+      writeFileAtomic(path.join(dir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, 0o600);
+    },
+  };
+}
+
+export interface LoadedDataDir {
+  dir: string;
+  config: DataDirConfig;
+  key: Ed25519NoteKey;
+}
+
+export function loadDataDir(dir: string): LoadedDataDir {
+  if (!isInitialised(dir)) {
+    throw new MatterlogError(
+      'config',
+      `${dir} is not a matterlog data directory: run "matterlog init --dir ${dir}" first`,
+    );
+  }
+  let config: DataDirConfig;
+  try {
+    config = JSON.parse(readFileSync(path.join(dir, CONFIG_FILE), 'utf8')) as DataDirConfig;
+  } catch (cause) {
+    throw new MatterlogError('config', `${path.join(dir, CONFIG_FILE)} is not valid JSON`, { cause });
+  }
+  const keyFile = path.join(dir, KEY_FILE);
+  const mode = statSync(keyFile).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new MatterlogError(
+      'config',
+      `${keyFile} is readable by others (mode ${mode.toString(8)}); run "chmod 600 ${keyFile}" — it is the log's signing key`,
+    );
+  }
+  const key = parseSignerKey(readFileSync(keyFile, 'utf8'));
+  if (key.vkey !== config.vkey) {
+    throw new MatterlogError('config', `${keyFile} does not match the verifier key in ${CONFIG_FILE}`);
+  }
+  return { dir, config, key };
+}

@@ -1,0 +1,58 @@
+/**
+ * Options and conventions every verb shares: where the data directory is, how
+ * config flags fall back to MATTERLOG_* variables, and turning errors into
+ * messages and exit codes.
+ */
+import { type Command, InvalidArgumentError } from 'commander';
+import { envString, parseInteger } from '../app/env.js';
+import { isMatterlogError } from '../ledger/errors.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+
+export const DEFAULT_DIR = 'matterlog-data';
+
+export function dirOption(cmd: Command): Command {
+  return cmd.option(
+    '--dir <path>',
+    'data directory of the log (env MATTERLOG_DIR)',
+    envString(process.env, 'DIR') ?? DEFAULT_DIR,
+  );
+}
+
+export function databaseOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--database-url <url>',
+      'postgres:// URL of a shared store; default: SQLite in the data directory (env MATTERLOG_DATABASE_URL)',
+      envString(process.env, 'DATABASE_URL'),
+    )
+    .option(
+      '--database-schema <name>',
+      'PostgreSQL schema holding the log (env MATTERLOG_DATABASE_SCHEMA)',
+      envString(process.env, 'DATABASE_SCHEMA') ?? 'matterlog',
+    );
+}
+
+/** A commander parser for whole numbers in [min, max]. */
+export function intArg(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    try {
+      return parseInteger(value, 'value', min, max);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  };
+}
+
+/** Runs a verb's body; errors become "matterlog: …" on stderr and a meaningful exit code. */
+export async function runAction(body: () => Promise<number | undefined>): Promise<number> {
+  try {
+    return (await body()) ?? EXIT.ok;
+  } catch (e) {
+    if (isMatterlogError(e)) {
+      process.stderr.write(`matterlog: ${e.message}\n`);
+      return exitCodeFor(e.code);
+    }
+    process.stderr.write(`matterlog: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.failure;
+  }
+}

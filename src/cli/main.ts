@@ -1,0 +1,42 @@
+/**
+ * The `matterlog` command: one file per verb, wired here.
+ */
+import { Command, CommanderError } from 'commander';
+import { API_VERSION } from '../server/app.js';
+import { appendCommand } from './append.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { exportTilesCommand } from './export-tiles.js';
+import { initCommand } from './init.js';
+import { serveCommand } from './serve.js';
+import { verifyCommand } from './verify.js';
+
+export async function run(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const setExit = (c: number) => {
+    code = c;
+  };
+  const program = new Command('matterlog')
+    .description('An open, verifiable ledger for recycling: a C2SP tlog-tiles transparency log.')
+    .version(API_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `\n${EXIT_CODES_HELP}\n\nEvery option also reads a MATTERLOG_* environment variable, named in its help.`,
+    )
+    .exitOverride();
+  for (const make of [initCommand, serveCommand, appendCommand, verifyCommand, exportTilesCommand]) {
+    program.addCommand(make(setExit).exitOverride().addHelpText('after', `\n${EXIT_CODES_HELP}`));
+  }
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+        return EXIT.ok;
+      }
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  return code;
+}
