@@ -20,13 +20,25 @@
  *   if two sequencers were ever to run.
  * - **One sequencer.** At most one `SequencerLease` exists per log at a time
  *   (SQLite: an exclusive file lock; PostgreSQL: a session advisory lock). A second
- *   `acquireSequencerLease` fails at once with `lock_held`, naming the holder.
- *   The lease ends when released or when its process dies.
+ *   `acquireSequencerLease` fails at once with `lock_held`, naming the last
+ *   recorded holder (which may be stale for a moment after a crash). The lease
+ *   ends when released, when its process dies, or (PostgreSQL) when its
+ *   connection drops; after a drop its commits fail with `storage_failure` and
+ *   another process may take the lease, so the compare-and-swap below is what
+ *   keeps the log linear.
  * - **Committed reads.** Reads see only committed data and may run at any time,
  *   concurrently with each other and with one commit; a read sees each commit
  *   either entirely or not at all. Entries and full tiles never change once
  *   written; a partial tile is only ever replaced by a wider one with the same
- *   prefix, so any prefix a reader saw stays valid.
+ *   prefix, so any prefix a reader saw stays valid. (That last promise is the
+ *   caller's: drivers store what they are given; the sequencer's TreeBuilder
+ *   only ever writes tiles that way.)
+ * - **Durability needs a durable server.** PostgreSQL writes run with
+ *   synchronous_commit on; a server configured with fsync off cannot be
+ *   detected from the client and voids the promise.
+ * - **Odd arguments** (negative sizes, start > end) read nothing: `readEntries`
+ *   fails with `not_found`, `checkpointAt` and `readTile` return null.
+ * - **close()** releases any lease (after a commit in flight) and the connections.
  */
 import type { TileWrite } from '../ledger/tree.js';
 
@@ -60,7 +72,7 @@ export interface CommitBatch {
   toSize: number;
   /** The entries at indices fromSize, fromSize + 1, …, in order. */
   entries: NewEntry[];
-  /** Every tile the entries changed: new full tiles and the new partial edge tiles. */
+  /** Every tile the entries changed: new full tiles and the new partial edge tiles (last write wins). */
   tiles: TileWrite[];
   /** The checkpoint for toSize, signed by the log. */
   checkpoint: Uint8Array;

@@ -16,7 +16,10 @@ export interface CliResult {
 }
 
 /** Runs `matterlog args…` to completion. */
-export function cli(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function cli(
+  args: string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,

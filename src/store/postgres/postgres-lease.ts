@@ -13,6 +13,7 @@
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { MatterlogError } from '../../ledger/errors.js';
+import type { TileWrite } from '../../ledger/tree.js';
 import type { CommitBatch, SequencerLease } from '../contract.js';
 import { checkCommitShape, lockHeldError } from '../shared-checks.js';
 import {
@@ -71,6 +72,16 @@ export async function acquirePostgresLease(target: LeaseTarget, holder: string):
     throw storageFailure(location, 'taking the sequencer lock', cause);
   }
   return new PostgresLease(client, key, target);
+}
+
+/**
+ * The other drivers apply tile writes in order, so a later write of a tile wins;
+ * PostgreSQL refuses to upsert one row twice in a statement, so keep only the last.
+ */
+function lastWritePerTile(tiles: readonly TileWrite[]): TileWrite[] {
+  const last = new Map<string, TileWrite>();
+  for (const t of tiles) last.set(`${t.level}/${t.index}`, t);
+  return last.size === tiles.length ? [...tiles] : [...last.values()];
 }
 
 class PostgresLease implements SequencerLease {
@@ -148,15 +159,12 @@ class PostgresLease implements SequencerLease {
           ],
         });
       }
-      if (batch.tiles.length > 0) {
+      const tiles = lastWritePerTile(batch.tiles);
+      if (tiles.length > 0) {
         await c.query({
           name: 'matterlog-tiles',
           text: this.sql.tiles,
-          values: [
-            batch.tiles.map((t) => t.level),
-            batch.tiles.map((t) => t.index),
-            byteaArray(batch.tiles.map((t) => t.hashes)),
-          ],
+          values: [tiles.map((t) => t.level), tiles.map((t) => t.index), byteaArray(tiles.map((t) => t.hashes))],
         });
       }
       await c.query({

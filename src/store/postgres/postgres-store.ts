@@ -76,10 +76,17 @@ export class PostgresStore implements LogStore {
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const schema = options.schema ?? 'matterlog';
     checkSchemaName(schema);
+    const poolSize = options.poolSize ?? 10;
+    if (!Number.isSafeInteger(poolSize) || poolSize < 1) {
+      throw new MatterlogError(
+        'config',
+        `the PostgreSQL pool size must be a whole number of connections, at least 1, not ${poolSize}`,
+      );
+    }
     const location = describeLocation(url, schema);
     // keepAlive so that a connection cut without a FIN (a dead host, a dropped NAT) is noticed.
     const clientConfig: pg.ClientConfig = { connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true };
-    const pool = new pg.Pool({ ...clientConfig, max: options.poolSize ?? 10, application_name: 'matterlog' });
+    const pool = new pg.Pool({ ...clientConfig, max: poolSize, application_name: 'matterlog' });
     // An idle pooled connection that dies is discarded by the pool and the next read opens
     // a fresh one; without a listener its 'error' event would crash the process.
     pool.on('error', () => {});
