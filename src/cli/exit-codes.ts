@@ -16,7 +16,7 @@ export const EXIT = {
   splitView: 4,
   /** The server or database could not be reached, or asked us to come back later. */
   unavailable: 5,
-  /** Configuration or state prevents running: not initialised, already initialised, lock held. */
+  /** Configuration, credentials or state prevent running: not initialised, already initialised, wrong token, lock held. */
   config: 6,
 } as const;
 
@@ -27,7 +27,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   3  verification failed (signature, proof, tile or entry)
   4  split view: the log showed two inconsistent checkpoints
   5  server or database unavailable (or pushed back)
-  6  configuration: not initialised, already initialised, another sequencer running`;
+  6  configuration: not initialised, already initialised, wrong or missing token,
+     another sequencer running`;
 
 export function exitCodeFor(code: ErrorCode): number {
   switch (code) {
@@ -43,6 +44,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'storage_failure':
       return EXIT.unavailable;
     case 'config':
+    case 'unauthorized':
     case 'conflict':
     case 'lock_held':
       return EXIT.config;

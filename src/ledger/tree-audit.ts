@@ -112,7 +112,12 @@ export async function auditTree(o: AuditOptions): Promise<AuditResult> {
         .then((t) => Array.from({ length: width }, (_, i) => t.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)));
     }
     return source.bundle(b, width).then((bundle) => {
-      const entries = decodeEntryBundle(bundle);
+      let entries: Uint8Array[];
+      try {
+        entries = decodeEntryBundle(bundle);
+      } catch (cause) {
+        throw new MatterlogError('corrupt', `entry bundle ${b} is malformed: ${(cause as Error).message}`, { cause });
+      }
       if (entries.length !== width) mismatch(`entry bundle ${b} holds ${entries.length} entries, expected ${width}`);
       return entries.map(leafHash);
     });

@@ -98,7 +98,7 @@ export class Sequencer {
 
   private constructor(
     private readonly store: LogStore,
-    private readonly lease: SequencerLease,
+    private lease: SequencerLease,
     private readonly opts: SequencerOptions,
     private tree: TreeBuilder,
     private checkpointNote: string,
@@ -293,9 +293,17 @@ export class Sequencer {
     }
   }
 
-  /** Re-reads the committed state after a failed commit; leaves `broken` set if the store is unreachable. */
+  /**
+   * Re-reads the committed state after a failed commit, taking a new lease first
+   * if the old one was lost (e.g. its database connection dropped); leaves
+   * `broken` set while the store is unreachable or another sequencer holds it.
+   */
   private async recover(): Promise<void> {
     try {
+      if (this.lease.lost && !this.stopping) {
+        await this.lease.release().catch(() => {});
+        this.lease = await this.store.acquireSequencerLease(this.opts.holder);
+      }
       const { tree, note } = await Sequencer.restore(this.store, this.opts.verifier);
       // Never move backwards past what this process already acknowledged.
       if (tree.size < this.acknowledgedSize) {

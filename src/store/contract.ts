@@ -83,6 +83,13 @@ export interface SequencerLease {
   commit(batch: CommitBatch): Promise<void>;
   /** Ends the lease; further commits fail. Idempotent. */
   release(): Promise<void>;
+  /**
+   * True once this lease can no longer commit: released, or (PostgreSQL) its
+   * connection, and with it the lock, is gone. A sequencer that finds its lease
+   * lost must take a new one (another process may have it by then) before
+   * committing again.
+   */
+  readonly lost: boolean;
 }
 
 export interface LogStore {

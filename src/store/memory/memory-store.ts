@@ -118,6 +118,9 @@ export class MemoryStore implements LogStore {
         if (released) throw new MatterlogError('unavailable', 'the sequencer lease was released');
         this.commit(batch);
       },
+      get lost() {
+        return released;
+      },
       release: async () => {
         if (!released) {
           released = true;

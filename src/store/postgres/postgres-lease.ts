@@ -88,7 +88,7 @@ class PostgresLease implements SequencerLease {
   private released = false;
   private releasing: Promise<void> | null = null;
   /** Why the connection is gone, once it is. */
-  private lost: unknown = null;
+  private lostBecause: unknown = null;
   /** Commits share one connection, so they must not interleave: each waits for the last. */
   private tail: Promise<unknown> = Promise.resolve();
   private readonly sql: Record<'cas' | 'size' | 'entries' | 'tiles' | 'checkpoint', string>;
@@ -99,10 +99,10 @@ class PostgresLease implements SequencerLease {
     private readonly target: LeaseTarget,
   ) {
     client.on('error', (e) => {
-      this.lost ??= e;
+      this.lostBecause ??= e;
     });
     client.on('end', () => {
-      this.lost ??= new Error('the connection was closed');
+      this.lostBecause ??= new Error('the connection was closed');
     });
     const s = `"${target.schema}"`;
     this.sql = {
@@ -118,6 +118,10 @@ class PostgresLease implements SequencerLease {
     };
   }
 
+  get lost(): boolean {
+    return this.released || this.lostBecause !== null;
+  }
+
   async commit(batch: CommitBatch): Promise<void> {
     if (this.released) throw new MatterlogError('unavailable', 'the sequencer lease was released');
     checkCommitShape(batch);
@@ -127,7 +131,7 @@ class PostgresLease implements SequencerLease {
   }
 
   private async apply(batch: CommitBatch): Promise<void> {
-    if (this.lost) throw this.lostError(false);
+    if (this.lostBecause) throw this.lostError(false);
     const c = this.client;
     const { location } = this.target;
     try {
@@ -184,7 +188,7 @@ class PostgresLease implements SequencerLease {
           { cause },
         );
       }
-      if (this.lost) throw this.lostError(true);
+      if (this.lostBecause) throw this.lostError(true);
       throw storageFailure(location, 'commit', cause);
     }
   }
@@ -193,8 +197,8 @@ class PostgresLease implements SequencerLease {
     const applied = midCommit ? 'this batch may or may not have been applied' : 'this batch was not applied';
     return new MatterlogError(
       'storage_failure',
-      `the sequencer lost its connection to PostgreSQL at ${this.target.location}, and its lock with it (${explainFailure(this.lost)}); ${applied}: restart the sequencer, which re-reads the latest checkpoint`,
-      { cause: this.lost },
+      `the sequencer lost its connection to PostgreSQL at ${this.target.location}, and its lock with it (${explainFailure(this.lostBecause)}); ${applied}: restart the sequencer, which re-reads the latest checkpoint`,
+      { cause: this.lostBecause },
     );
   }
 
@@ -209,7 +213,7 @@ class PostgresLease implements SequencerLease {
   private async end(): Promise<void> {
     await this.tail;
     try {
-      if (!this.lost) await this.client.query('SELECT pg_advisory_unlock($1)', [this.key]);
+      if (!this.lostBecause) await this.client.query('SELECT pg_advisory_unlock($1)', [this.key]);
     } catch {
       // Ending the session below drops the lock too; unlocking first only makes it prompt.
     } finally {

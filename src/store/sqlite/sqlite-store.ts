@@ -206,6 +206,9 @@ export class SqliteStore implements LogStore {
           );
         }
       },
+      get lost() {
+        return released;
+      },
       release: async () => {
         if (released) return;
         released = true;
