@@ -86,6 +86,7 @@ export function appendCommand(setExit: (code: number) => void): Command {
             );
           }
           const sources = files.length > 0 ? files : ['-'];
+          if (sources.includes('-') && process.stdin.isTTY) info('reading from standard input (end with Ctrl-D)…');
           const headers = { Authorization: `Bearer ${opts.token}` };
           const url = joinUrl(opts.url, '/append');
           const results: AppendResult[] = [];

@@ -44,8 +44,9 @@ export function exportTilesCommand(setExit: (code: number) => void): Command {
         'checkpoint (serve as text/plain; charset=utf-8), tile/<L>/<N>[.p/<W>] and\n' +
         'tile/entries/<N>[.p/<W>] (application/octet-stream; immutable). Incremental: files that\n' +
         'exist are never rewritten (tiles never change), and the checkpoint is written last, so\n' +
-        'the copy is always consistent. Reads the local log (--dir), or mirrors a remote one\n' +
-        '(--url, checked against --vkey).',
+        'the copy is always consistent. Partial tiles of earlier exports are kept, so clients\n' +
+        'can still check the checkpoints those exports published. Reads the local log (--dir),\n' +
+        'or mirrors a remote one (--url, checked against --vkey).',
     )
     .argument('<out>', 'output directory')
     .option('--url <url>', 'mirror this remote log instead of the local one')
