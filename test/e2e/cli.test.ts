@@ -150,6 +150,40 @@ describe('split view', () => {
   });
 });
 
+describe('stopping', () => {
+  it('exits cleanly on SIGTERM even while a keep-alive client keeps appending, and loses no acknowledged entry', async () => {
+    const dir = path.join(tempDir(), 'log');
+    const { token } = await init(dir);
+    const s = await serve(dir);
+    let stopped = false;
+    const acked: number[] = [];
+    const client = (async () => {
+      for (let n = 0; !stopped; n++) {
+        try {
+          const res = await fetch(`${s.url}/append`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${token}` },
+            body: `e${n}`,
+          });
+          if (res.status === 201) acked.push(((await res.json()) as { index: number }).index);
+          else await res.arrayBuffer();
+        } catch {
+          stopped = true;
+        }
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    await stop(s);
+    stopped = true;
+    await client;
+    expect(acked.length).toBeGreaterThan(0);
+    const again = await serve(dir);
+    const size = Number((await (await fetch(`${again.url}/checkpoint`)).text()).split('\n')[1]);
+    expect(size).toBeGreaterThanOrEqual(Math.max(...acked) + 1);
+    await stop(again);
+  });
+});
+
 describe('help and usage', () => {
   it('prints --help for every command and exits 2 on bad usage', async () => {
     for (const cmd of [[], ['init'], ['serve'], ['append'], ['verify'], ['export-tiles']]) {
