@@ -169,11 +169,18 @@ export class SqliteStore implements LogStore {
 
   async findLeafHashes(leafHashes: readonly Uint8Array[]): Promise<Map<string, number>> {
     return this.wrap('read', () => {
-      const out = new Map<string, number>();
+      const found = new Map<string, number>();
       for (let i = 0; i < leafHashes.length; i += LOOKUP_CHUNK) {
         const part = leafHashes.slice(i, i + LOOKUP_CHUNK);
         const rows = this.chunk('lookup', part.length).all(...part) as { leaf_hash: Buffer; idx: number }[];
-        for (const r of rows) out.set(toHex(r.leaf_hash), r.idx);
+        for (const r of rows) found.set(toHex(r.leaf_hash), r.idx);
+      }
+      // Answer in the order asked, as the other drivers do.
+      const out = new Map<string, number>();
+      for (const h of leafHashes) {
+        const hex = toHex(h);
+        const idx = found.get(hex);
+        if (idx !== undefined) out.set(hex, idx);
       }
       return out;
     });
