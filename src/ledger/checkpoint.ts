@@ -2,7 +2,7 @@
  * C2SP tlog-checkpoint note text: origin, tree size, base64 root, optional
  * extension lines; and opening a signed checkpoint against the log's key.
  */
-import { fromBase64, toBase64 } from './bytes.js';
+import { bytesEqual, fromBase64, toBase64 } from './bytes.js';
 import { MatterlogError } from './errors.js';
 import { requireHash } from './hash.js';
 import { type NoteVerifier, type OpenedNote, openNote } from './note.js';
@@ -65,7 +65,7 @@ export function openCheckpoint(
   others: readonly NoteVerifier[] = [],
 ): OpenedCheckpoint {
   const note = openNote(signed, [logVerifier, ...others]);
-  if (!note.verified.some((s) => s.name === logVerifier.name)) {
+  if (!note.verified.some((s) => s.name === logVerifier.name && bytesEqual(s.keyId, logVerifier.keyId))) {
     throw new MatterlogError(
       'invalid_signature',
       `the checkpoint carries no valid signature by the log key "${logVerifier.name}"`,

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { entriesFor, refConsistency, refPath, refRoot } from '../../test/helpers/reference-tree.js';
 import { toHex } from './bytes.js';
-import { leafHash } from './hash.js';
-import { planConsistency, planInclusion, verifyConsistency, verifyInclusion } from './proof.js';
+import { leafHash, nodeHash } from './hash.js';
+import { planConsistency, planInclusion, resolvePlan, verifyConsistency, verifyInclusion } from './proof.js';
 import { consistencyProofFromTiles, inclusionProofFromTiles, type TileFetcher } from './tile-proofs.js';
 import { TreeBuilder } from './tree.js';
 
@@ -157,5 +157,23 @@ describe('consistency proofs', () => {
     const p = await consistencyProofFromTiles(1234, 4999, fetchTile);
     expect(p.map(toHex)).toEqual(refConsistency(1234, leaves.slice(0, 4999)).map(toHex));
     expect(toHex(root(4999))).toBe(toHex(refRoot(leaves.slice(0, 4999))));
+  });
+});
+
+describe('sizes near 2^53', () => {
+  it('verify consistency from sizes just above large powers of two (Math.log2 rounds them)', () => {
+    // A tree of 2^49 + 1 leaves, all equal to one hash h: subtree roots are computable level by level.
+    const h = leaves[0] as Uint8Array;
+    const perfect: Uint8Array[] = [h];
+    for (let l = 1; l <= 51; l++) perfect.push(nodeHash(perfect[l - 1] as Uint8Array, perfect[l - 1] as Uint8Array));
+    for (const k of [40, 49, 50]) {
+      const size1 = 2 ** k + 1;
+      const size2 = 2 ** (k + 1);
+      const root1 = nodeHash(perfect[k] as Uint8Array, h);
+      const root2 = perfect[k + 1] as Uint8Array;
+      // PROOF(2^k + 1, D[2^(k+1)]) = h (leaf 2^k's sibling), then its parents' siblings up to 2^k, then MTH(D[0:2^k]).
+      const proof = resolvePlan(planConsistency(size1, size2), (id) => perfect[id.level] as Uint8Array);
+      verifyConsistency(size1, size2, proof, root1, root2);
+    }
   });
 });

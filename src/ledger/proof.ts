@@ -39,7 +39,7 @@ export function rangeNodes(lo: number, hi: number): PlannedHash {
   while (lo < hi) {
     let size = 1;
     while (size * 2 <= hi - lo && lo % (size * 2) === 0) size *= 2;
-    out.push({ level: Math.log2(size), index: lo / size });
+    out.push({ level: Math.round(Math.log2(size)), index: lo / size });
     lo += size;
   }
   return out;
@@ -121,6 +121,7 @@ function fail(message: string, details: Record<string, unknown> = {}): never {
 }
 
 const isOdd = (n: number) => n % 2 === 1;
+const isPowerOfTwo = (n: number) => n > 0 && 2 ** Math.round(Math.log2(n)) === n;
 const half = (n: number) => Math.floor(n / 2);
 
 /**
@@ -191,7 +192,8 @@ export function verifyConsistency(
     return;
   }
   if (proof.length === 0) fail('consistency proof is empty', details);
-  const path = Number.isInteger(Math.log2(size1)) ? [root1, ...proof] : [...proof];
+  // An exact power-of-two test: Math.log2 rounds, and calls 2^49 + 1 a power of two.
+  const path = isPowerOfTwo(size1) ? [root1, ...proof] : [...proof];
   let fn = size1 - 1;
   let sn = size2 - 1;
   while (isOdd(fn)) {

@@ -7,7 +7,7 @@
  * million entries reads three tiles and hashes at most a few hundred nodes.
  */
 import { MatterlogError } from './errors.js';
-import { emptyRoot, HASH_SIZE, nodeHash } from './hash.js';
+import { emptyRoot, HASH_SIZE } from './hash.js';
 import {
   type NodeId,
   type PlannedHash,
@@ -18,6 +18,7 @@ import {
   resolvePlan,
 } from './proof.js';
 import { TILE_HEIGHT, TILE_WIDTH, tileWidth } from './tiles.js';
+import { hashRange } from './tree.js';
 
 /**
  * Returns the hash tile (level, index) holding at least `width` hashes (for a
@@ -54,21 +55,9 @@ export async function readNodeHashes(
     if (tile.length < l.width * HASH_SIZE) {
       throw new MatterlogError('corrupt', `tile ${l.tk} has ${tile.length / HASH_SIZE} hashes, expected ${l.width}`);
     }
-    out.set(key(l.id), perfectRoot(tile, l.offset, l.span));
+    out.set(key(l.id), hashRange(tile, l.offset, l.span));
   }
   return out;
-}
-
-/** MTH of a perfect run of `span` hashes (span a power of two) starting at `offset`. */
-function perfectRoot(tile: Uint8Array, offset: number, span: number): Uint8Array {
-  let level: Uint8Array[] = [];
-  for (let i = 0; i < span; i++) level.push(tile.subarray((offset + i) * HASH_SIZE, (offset + i + 1) * HASH_SIZE));
-  while (level.length > 1) {
-    const next: Uint8Array[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(nodeHash(level[i] as Uint8Array, level[i + 1] as Uint8Array));
-    level = next;
-  }
-  return level[0] as Uint8Array;
 }
 
 async function resolveFromTiles(plan: PlannedHash[], size: number, fetchTile: TileFetcher): Promise<Uint8Array[]> {

@@ -19,6 +19,16 @@ interface StackNode {
   hash: Uint8Array;
 }
 
+/** Pushes a leaf-level hash onto a compact range, merging equal heights: one node hash amortised. */
+function pushCompact(stack: StackNode[], hash: Uint8Array): void {
+  let node: StackNode = { height: 0, hash };
+  for (let top = stack.at(-1); top && top.height === node.height; top = stack.at(-1)) {
+    stack.pop();
+    node = { height: node.height + 1, hash: nodeHash(top.hash, node.hash) };
+  }
+  stack.push(node);
+}
+
 class EdgeTile {
   readonly buf = new Uint8Array(TILE_WIDTH * HASH_SIZE);
   count = 0;
@@ -29,12 +39,7 @@ class EdgeTile {
     this.buf.set(h, this.count * HASH_SIZE);
     this.count++;
     this.dirty = true;
-    let node: StackNode = { height: 0, hash: h };
-    for (let top = this.stack.at(-1); top && top.height === node.height; top = this.stack.at(-1)) {
-      this.stack.pop();
-      node = { height: node.height + 1, hash: nodeHash(top.hash, node.hash) };
-    }
-    this.stack.push(node);
+    pushCompact(this.stack, h);
   }
 
   bytes(): Uint8Array {
@@ -171,14 +176,7 @@ export class TreeBuilder {
 export function hashRange(hashes: Uint8Array, start: number, count: number): Uint8Array {
   if (count === 0) return emptyRoot();
   const stack: StackNode[] = [];
-  for (let i = start; i < start + count; i++) {
-    let node: StackNode = { height: 0, hash: hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE) };
-    for (let top = stack.at(-1); top && top.height === node.height; top = stack.at(-1)) {
-      stack.pop();
-      node = { height: node.height + 1, hash: nodeHash(top.hash, node.hash) };
-    }
-    stack.push(node);
-  }
+  for (let i = start; i < start + count; i++) pushCompact(stack, hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
   let acc = (stack.pop() as StackNode).hash;
   while (stack.length > 0) acc = nodeHash((stack.pop() as StackNode).hash, acc);
   return acc;
