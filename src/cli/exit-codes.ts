@@ -50,6 +50,7 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.config;
     case 'invalid_input':
     case 'entry_too_large':
+    case 'method_not_allowed':
       return EXIT.usage;
     default:
       return EXIT.failure;

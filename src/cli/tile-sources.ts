@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { entryBundlePrefix } from '../ledger/entry-bundle.js';
 import { isMatterlogError, MatterlogError } from '../ledger/errors.js';
 import { TILE_WIDTH, tilePath } from '../ledger/tiles.js';
 import type { TileSource } from '../ledger/tree-audit.js';
@@ -31,12 +32,6 @@ async function withFullTileFallback(
   }
 }
 
-function sliceBundle(full: Uint8Array, width: number): Uint8Array {
-  let o = 0;
-  for (let i = 0; i < width; i++) o += 2 + (((full[o] as number) << 8) | (full[o + 1] as number));
-  return full.subarray(0, o);
-}
-
 function makeSource(
   location: string,
   get: (p: string) => Promise<Uint8Array>,
@@ -46,7 +41,7 @@ function makeSource(
     location,
     checkpoint,
     tile: (level, index, width) => withFullTileFallback(get, level, index, width, (f) => f.subarray(0, width * 32)),
-    bundle: (index, width) => withFullTileFallback(get, 'entries', index, width, (f) => sliceBundle(f, width)),
+    bundle: (index, width) => withFullTileFallback(get, 'entries', index, width, (f) => entryBundlePrefix(f, width)),
   };
 }
 

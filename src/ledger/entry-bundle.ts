@@ -51,3 +51,15 @@ export function decodeEntryBundle(bundle: Uint8Array): Uint8Array[] {
   }
   return out;
 }
+
+/** The first `width` entries of a bundle, as a bundle: what the partial bundle of that width holds. */
+export function entryBundlePrefix(bundle: Uint8Array, width: number): Uint8Array {
+  let o = 0;
+  for (let i = 0; i < width; i++) {
+    if (o + 2 > bundle.length)
+      throw new MatterlogError('invalid_input', `entry bundle holds fewer than ${width} entries`);
+    o += 2 + (((bundle[o] as number) << 8) | (bundle[o + 1] as number));
+  }
+  if (o > bundle.length) throw new MatterlogError('invalid_input', `entry bundle truncated before entry ${width}`);
+  return bundle.subarray(0, o);
+}

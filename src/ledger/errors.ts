@@ -38,7 +38,11 @@ export type ErrorCode =
   /** The service is shutting down or not started. */
   | 'unavailable'
   /** A configuration value is missing or wrong. */
-  | 'config';
+  | 'config'
+  /** The request is not allowed on this resource (e.g. a POST to a read-only path). */
+  | 'method_not_allowed'
+  /** A bug or an unexpected failure: nothing the caller did wrong. */
+  | 'internal';
 
 export class MatterlogError extends Error {
   readonly code: ErrorCode;

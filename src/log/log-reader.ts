@@ -9,11 +9,12 @@
  */
 import { fromUtf8, toHex } from '../ledger/bytes.js';
 import { type Checkpoint, parseCheckpoint } from '../ledger/checkpoint.js';
-import { encodeEntryBundle } from '../ledger/entry-bundle.js';
+import { encodeEntryBundle, entryBundlePrefix } from '../ledger/entry-bundle.js';
 import { MatterlogError } from '../ledger/errors.js';
 import { HASH_SIZE, requireHash } from '../ledger/hash.js';
+import { parseNote } from '../ledger/note.js';
 import { consistencyProofFromTiles, inclusionProofFromTiles, leafHashFromTiles } from '../ledger/tile-proofs.js';
-import { TILE_WIDTH, tileWidth } from '../ledger/tiles.js';
+import { TILE_WIDTH } from '../ledger/tiles.js';
 import type { LogStore } from '../store/contract.js';
 import { LruCache } from './lru.js';
 
@@ -52,7 +53,7 @@ export class LogReader {
     const latest = await this.store.latestCheckpoint();
     if (!latest) throw new MatterlogError('not_found', 'this log has no checkpoint yet');
     const note = fromUtf8(latest.note);
-    return { ...parseCheckpoint(note.slice(0, note.lastIndexOf('\n\n') + 1)), note };
+    return { ...parseCheckpoint(parseNote(note).text), note };
   }
 
   /** Hash tile (level, index) with exactly `width` hashes; not_found beyond the log. */
@@ -71,9 +72,8 @@ export class LogReader {
 
   /** Entry bundle `index` holding exactly `width` entries; not_found beyond the log. */
   async entryBundle(index: number, width: number): Promise<Uint8Array> {
-    const key = String(index);
-    const cached = width === TILE_WIDTH ? this.bundleCache.get(key) : undefined;
-    if (cached) return cached;
+    const full = this.bundleCache.get(String(index));
+    if (full) return width === TILE_WIDTH ? full : entryBundlePrefix(full, width);
     const start = index * TILE_WIDTH;
     let entries: Uint8Array[];
     try {
@@ -85,7 +85,7 @@ export class LogReader {
       throw e;
     }
     const bundle = encodeEntryBundle(entries);
-    if (width === TILE_WIDTH) this.bundleCache.set(key, bundle);
+    if (width === TILE_WIDTH) this.bundleCache.set(String(index), bundle);
     return bundle;
   }
 
@@ -133,10 +133,5 @@ export class LogReader {
       );
     }
     return { size1, size2: to, proof: await consistencyProofFromTiles(size1, to, this.fetchTile) };
-  }
-
-  /** The width of tile (level, index) at the latest checkpoint (0 when absent). */
-  async widthAtLatest(level: number | 'entries', index: number): Promise<number> {
-    return tileWidth(level, index, (await this.checkpoint()).size);
   }
 }

@@ -21,16 +21,19 @@
  * from the stored tiles). A commit that *reports* failure may still have been
  * applied; the submitters are told it failed (so they retry, and a retry of an
  * entry that made it in gets its existing index), and the sequencer reloads its
- * state from the store before the next batch instead of guessing.
+ * state from the store (taking a new lease if the old one was lost) before the
+ * next batch instead of guessing. While the store cannot be reached, batches
+ * are refused at once and recovery is retried with a growing delay.
  */
-import { toHex, utf8 } from '../ledger/bytes.js';
+import { utf8 } from '../ledger/bytes.js';
 import { formatCheckpoint, openCheckpoint } from '../ledger/checkpoint.js';
-import { checkEntrySize } from '../ledger/entry-bundle.js';
-import { isMatterlogError, MatterlogError } from '../ledger/errors.js';
-import { leafHash } from '../ledger/hash.js';
+import { MatterlogError } from '../ledger/errors.js';
 import { type NoteSigner, type NoteVerifier, signNote } from '../ledger/note.js';
 import { TreeBuilder } from '../ledger/tree.js';
 import type { LogStore, NewEntry, SequencerLease } from '../store/contract.js';
+import { type AddResult, type Pending, rejectAll, SubmissionPool } from './submission-pool.js';
+
+export type { AddResult } from './submission-pool.js';
 
 export interface SequencerOptions {
   /** The log key; its name is the log's origin. */
@@ -54,46 +57,33 @@ export const defaultSequencerOptions = {
   maxPendingBytes: 256 * 1024 * 1024,
 };
 
-export interface AddResult {
-  index: number;
-  leafHash: Uint8Array;
-  /** True when identical bytes were already in the log (the index is theirs). */
-  duplicate: boolean;
-  /** The size of the first checkpoint that includes the entry. */
-  treeSize: number;
-}
-
-interface Waiter {
-  resolve(r: AddResult): void;
-  reject(e: unknown): void;
-}
-
-interface Pending {
-  data: Uint8Array;
-  leafHash: Uint8Array;
-  hex: string;
-  waiters: Waiter[];
-}
-
 export interface SequencerStats {
+  /** The size of the last committed checkpoint. */
   size: number;
   pending: number;
+  /** False while the store cannot be reached (appends are refused with 503). */
+  healthy: boolean;
   batches: number;
   entriesSequenced: number;
   duplicates: number;
   failedCommits: number;
 }
 
+// Recovery retries back off from 50 ms to 30 s: quick after a blip, quiet during an outage.
+const MIN_RECOVERY_DELAY_MS = 50;
+const MAX_RECOVERY_DELAY_MS = 30_000;
+
 export class Sequencer {
-  private pending: Pending[] = [];
-  private readonly pendingByHash = new Map<string, Pending>();
-  private pendingBytes = 0;
+  private readonly pool: SubmissionPool;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** Why the sequencer cannot commit (null when it can), and when to try recovering again. */
   private broken: unknown = null;
+  private recoveryDelayMs = 0;
+  private nextRecoveryAt = 0;
   private stopping = false;
-  /** The largest size this process has told anyone about; the store must never go below it. */
-  private acknowledgedSize: number;
+  /** The size of the last committed checkpoint: what this process has told anyone about. */
+  private committedSize: number;
   private readonly counters = { batches: 0, entriesSequenced: 0, duplicates: 0, failedCommits: 0 };
 
   private constructor(
@@ -103,7 +93,8 @@ export class Sequencer {
     private tree: TreeBuilder,
     private checkpointNote: string,
   ) {
-    this.acknowledgedSize = tree.size;
+    this.committedSize = tree.size;
+    this.pool = new SubmissionPool(opts);
   }
 
   /**
@@ -144,9 +135,7 @@ export class Sequencer {
       throw new MatterlogError(
         'corrupt',
         `the stored checkpoint at size ${latest.size} does not verify with the log key`,
-        {
-          cause,
-        },
+        { cause },
       );
     }
     const tree = await TreeBuilder.fromEdgeTiles(latest.size, (l, i) => store.readTile(l, i));
@@ -154,8 +143,9 @@ export class Sequencer {
     return { tree, note };
   }
 
+  /** The size of the last committed checkpoint. */
   get size(): number {
-    return this.tree.size;
+    return this.committedSize;
   }
 
   /** The latest committed signed checkpoint. */
@@ -164,7 +154,7 @@ export class Sequencer {
   }
 
   stats(): SequencerStats {
-    return { size: this.tree.size, pending: this.pending.length, ...this.counters };
+    return { size: this.committedSize, pending: this.pool.size, healthy: this.broken === null, ...this.counters };
   }
 
   /** Sequences one entry; resolves once it is durably committed. */
@@ -177,42 +167,19 @@ export class Sequencer {
    * all are accepted into the pool or none is (`pushback`, with retryAfterSeconds).
    */
   addAll(entries: readonly Uint8Array[]): Promise<AddResult>[] {
-    if (this.stopping)
-      throw new MatterlogError('unavailable', 'the log is shutting down; retry against the restarted server');
-    for (const [i, e] of entries.entries()) checkEntrySize(e, entries.length > 1 ? `entry ${i}` : 'the entry');
-    const bytes = entries.reduce((n, e) => n + e.length, 0);
-    if (
-      this.pending.length + entries.length > this.opts.maxPendingEntries ||
-      this.pendingBytes + bytes > this.opts.maxPendingBytes
-    ) {
-      throw new MatterlogError(
-        'pushback',
-        `the log is busy (${this.pending.length} entries waiting to be sequenced); retry in a second`,
-        { details: { retryAfterSeconds: 1, pending: this.pending.length } },
-      );
-    }
-    const promises = entries.map((data) => {
-      const lh = leafHash(data);
-      const hex = toHex(lh);
-      return new Promise<AddResult>((resolve, reject) => {
-        const same = this.pendingByHash.get(hex);
-        if (same) {
-          same.waiters.push({ resolve, reject });
-          return;
-        }
-        const p: Pending = { data, leafHash: lh, hex, waiters: [{ resolve, reject }] };
-        this.pending.push(p);
-        this.pendingByHash.set(hex, p);
-        this.pendingBytes += data.length;
+    if (this.stopping) {
+      throw new MatterlogError('unavailable', 'the log is shutting down; retry against the restarted server', {
+        details: { retryAfterSeconds: 1 },
       });
-    });
+    }
+    const promises = this.pool.add(entries);
     this.schedule();
     return promises;
   }
 
   private schedule(): void {
-    if (this.running || this.pending.length === 0) return;
-    if (this.pending.length >= this.opts.maxBatchSize || this.opts.maxBatchDelayMs <= 0 || this.stopping) {
+    if (this.running || this.pool.size === 0) return;
+    if (this.pool.size >= this.opts.maxBatchSize || this.opts.maxBatchDelayMs <= 0 || this.stopping) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
       this.running = this.runBatch();
@@ -225,38 +192,44 @@ export class Sequencer {
   }
 
   private async runBatch(): Promise<void> {
-    const batch = this.pending.splice(0, this.opts.maxBatchSize);
-    for (const p of batch) {
-      this.pendingByHash.delete(p.hex);
-      this.pendingBytes -= p.data.length;
-    }
+    const batch = this.pool.take(this.opts.maxBatchSize);
     try {
-      await this.sequence(batch);
-    } catch (e) {
-      this.counters.failedCommits++;
-      const err = isMatterlogError(e)
-        ? e
-        : new MatterlogError('storage_failure', `sequencing failed: ${(e as Error).message}`, { cause: e });
-      for (const p of batch) for (const w of p.waiters) w.reject(err);
-      await this.recover();
+      if (this.broken !== null && !(await this.recover())) {
+        rejectAll(
+          batch,
+          new MatterlogError('unavailable', 'the log cannot reach its store; nothing was sequenced, retry shortly', {
+            cause: this.broken,
+            details: { retryAfterSeconds: Math.max(1, Math.ceil((this.nextRecoveryAt - Date.now()) / 1000)) },
+          }),
+        );
+        return;
+      }
+      try {
+        await this.sequence(batch);
+      } catch (e) {
+        this.counters.failedCommits++;
+        // Whatever the store said (a conflict included), the batch may or may not
+        // be in: say so, and make the retry the safe thing to do.
+        rejectAll(
+          batch,
+          new MatterlogError(
+            'storage_failure',
+            `the batch holding this entry was not acknowledged (${(e as Error).message}); it may or may not be in the log: resubmitting is safe, an entry already in the log gets its index back`,
+            { cause: e, details: { retryAfterSeconds: 1 } },
+          ),
+        );
+        this.broken = e;
+        this.nextRecoveryAt = 0;
+        await this.recover();
+      }
     } finally {
       this.running = null;
       // Whatever arrived during the commit has already waited a commit's time: go now.
-      if (this.pending.length > 0) {
-        this.running = this.runBatch();
-      }
+      if (this.pool.size > 0) this.running = this.runBatch();
     }
   }
 
   private async sequence(batch: Pending[]): Promise<void> {
-    if (this.broken) {
-      await this.recover();
-      if (this.broken) {
-        throw new MatterlogError('unavailable', 'the log cannot reach its store; retry shortly', {
-          cause: this.broken,
-        });
-      }
-    }
     const existing = await this.store.findLeafHashes(batch.map((p) => p.leafHash));
     const fresh = batch.filter((p) => !existing.has(p.hex));
     const fromSize = this.tree.size;
@@ -266,10 +239,9 @@ export class Sequencer {
       indices.set(p, this.tree.append(p.leafHash));
       entries.push({ leafHash: p.leafHash, data: p.data });
     }
-    let note = this.checkpointNote;
     if (entries.length > 0) {
       const text = formatCheckpoint({ origin: this.opts.signer.name, size: this.tree.size, root: this.tree.root() });
-      note = signNote(text, [this.opts.signer]);
+      const note = signNote(text, [this.opts.signer]);
       // From here until the commit resolves, the in-memory tree is ahead of the
       // store; any failure makes runBatch reload it from the store.
       await this.lease.commit({
@@ -280,25 +252,26 @@ export class Sequencer {
         checkpoint: utf8(note),
       });
       this.checkpointNote = note;
-      this.acknowledgedSize = this.tree.size;
+      this.committedSize = this.tree.size;
       this.counters.batches++;
       this.counters.entriesSequenced += entries.length;
     }
-    const treeSize = this.tree.size;
     for (const p of batch) {
       const prior = existing.get(p.hex);
       const index = prior ?? (indices.get(p) as number);
       if (prior !== undefined) this.counters.duplicates++;
-      for (const w of p.waiters) w.resolve({ index, leafHash: p.leafHash, duplicate: prior !== undefined, treeSize });
+      for (const w of p.waiters)
+        w.resolve({ index, leafHash: p.leafHash, duplicate: prior !== undefined, treeSize: this.committedSize });
     }
   }
 
   /**
-   * Re-reads the committed state after a failed commit, taking a new lease first
-   * if the old one was lost (e.g. its database connection dropped); leaves
-   * `broken` set while the store is unreachable or another sequencer holds it.
+   * Reloads the committed state after a failure, taking a new lease first if
+   * the old one was lost (another process may hold it by then). Returns false,
+   * leaving `broken` set and the next attempt delayed, when that fails.
    */
-  private async recover(): Promise<void> {
+  private async recover(): Promise<boolean> {
+    if (Date.now() < this.nextRecoveryAt) return false;
     try {
       if (this.lease.lost && !this.stopping) {
         await this.lease.release().catch(() => {});
@@ -306,18 +279,23 @@ export class Sequencer {
       }
       const { tree, note } = await Sequencer.restore(this.store, this.opts.verifier);
       // Never move backwards past what this process already acknowledged.
-      if (tree.size < this.acknowledgedSize) {
+      if (tree.size < this.committedSize) {
         throw new MatterlogError(
           'corrupt',
-          `the store went back to size ${tree.size} after this sequencer acknowledged size ${this.acknowledgedSize}`,
+          `the store went back to size ${tree.size} after this sequencer acknowledged size ${this.committedSize}`,
         );
       }
       this.tree = tree;
       this.checkpointNote = note;
-      this.acknowledgedSize = tree.size;
+      this.committedSize = tree.size;
       this.broken = null;
+      this.recoveryDelayMs = 0;
+      return true;
     } catch (e) {
       this.broken = e;
+      this.recoveryDelayMs = Math.min(MAX_RECOVERY_DELAY_MS, Math.max(MIN_RECOVERY_DELAY_MS, this.recoveryDelayMs * 2));
+      this.nextRecoveryAt = Date.now() + this.recoveryDelayMs;
+      return false;
     }
   }
 
@@ -328,7 +306,7 @@ export class Sequencer {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (!this.running && this.pending.length > 0) this.running = this.runBatch();
+    if (!this.running && this.pool.size > 0) this.running = this.runBatch();
     while (this.running) await this.running;
     await this.lease.release();
   }

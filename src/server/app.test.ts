@@ -231,7 +231,9 @@ describe('API description and errors', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     const documented = Object.keys(doc.paths).map((p) => p.replace(/\{(\w+)\}/g, ':$1'));
-    for (const r of app.routes.filter((r) => r.method !== 'ALL')) {
+    const served = app.routes.filter((r) => r.method === 'GET' || (r.method === 'POST' && r.path === '/append'));
+    expect(served.length).toBeGreaterThan(8);
+    for (const r of served) {
       const p = r.path === '/tile/*' ? '/tile/:L/:N' : r.path;
       expect(documented, `${r.method} ${r.path}`).toContain(p);
     }
@@ -239,6 +241,16 @@ describe('API description and errors', () => {
 
   it('answers unknown paths with a problem, and explains problem types', async () => {
     await problem(await app.request('/nope'), 404, 'not_found');
+    await problem(await app.request('/problems/toString'), 404, 'not_found');
+    const wrong = await app.request('/checkpoint', { method: 'POST' });
+    await problem(wrong, 405, 'method_not_allowed');
+    expect(wrong.headers.get('Allow')).toBe('GET, HEAD');
+    expect((await app.request('/append')).headers.get('Allow')).toBe('POST');
+    const health = (await (await app.request('/healthz')).json()) as {
+      status: string;
+      sequencer: { healthy: boolean };
+    };
+    expect(health).toMatchObject({ status: 'ok', sequencer: { healthy: true } });
     expect(await (await app.request('/problems/pushback')).json()).toMatchObject({ status: 503 });
     const info = (await (await app.request('/')).json()) as { origin: string; vkey: string };
     expect(info.vkey).toBe(log.identity.vkey);

@@ -21,9 +21,11 @@ export const PROBLEMS: Record<ErrorCode, ProblemKind> = {
   conflict: { status: 409, title: 'The request conflicts with the state of the log' },
   split_view: { status: 502, title: 'Two inconsistent views of the log' },
   corrupt: { status: 500, title: 'The stored log is damaged' },
-  storage_failure: { status: 503, title: 'The store failed; the request was not applied and may be retried' },
+  storage_failure: { status: 503, title: 'The store failed; the request was not acknowledged and is safe to retry' },
   unavailable: { status: 503, title: 'The service is unavailable' },
   config: { status: 500, title: 'The server is misconfigured' },
+  method_not_allowed: { status: 405, title: 'Method not allowed on this resource' },
+  internal: { status: 500, title: 'Internal error' },
 };
 
 export interface Problem {
@@ -41,10 +43,10 @@ export function toProblem(err: unknown, instance?: string): Problem {
   const e =
     err instanceof MatterlogError
       ? err
-      : new MatterlogError('unavailable', 'internal error: the request could not be completed; it is safe to retry', {
+      : new MatterlogError('internal', 'internal error: the request could not be completed; it is safe to retry', {
           cause: err,
         });
-  const kind = err instanceof MatterlogError ? PROBLEMS[e.code] : { status: 500, title: 'Internal error' };
+  const kind = PROBLEMS[e.code];
   return {
     ...e.details,
     type: `/problems/${e.code}`,
@@ -62,10 +64,10 @@ export function problemResponse(err: unknown, instance?: string): Response {
     'Content-Type': 'application/problem+json',
     'Cache-Control': 'no-store',
   };
-  if (p.status === 503) {
-    const retry = typeof p['retryAfterSeconds'] === 'number' ? p['retryAfterSeconds'] : 1;
-    headers['Retry-After'] = String(retry);
-  }
+  // Retry-After only where retrying helps (pushback, a failed commit, an outage);
+  // a read-only node's refusal to append is a 503 that retrying will not fix.
+  if (typeof p['retryAfterSeconds'] === 'number') headers['Retry-After'] = String(p['retryAfterSeconds']);
   if (p.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="matterlog"';
+  if (p.status === 405 && typeof p['allow'] === 'string') headers['Allow'] = p['allow'];
   return new Response(JSON.stringify(p), { status: p.status, headers });
 }

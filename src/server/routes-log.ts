@@ -2,14 +2,33 @@
  * The C2SP tlog-tiles read API: /checkpoint, /tile/<L>/<N>[.p/<W>] and
  * /tile/entries/<N>[.p/<W>], with the spec's content types and caching.
  */
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { Hono } from 'hono';
 import type { LogService } from '../app/log-service.js';
-import { parseTilePath, TILE_WIDTH } from '../ledger/tiles.js';
+import { parseTilePath } from '../ledger/tiles.js';
 import { LruCache } from '../log/lru.js';
 
 /** Our byte arrays never sit on a SharedArrayBuffer; this tells the type system so. */
 const body = (b: Uint8Array) => b as Uint8Array<ArrayBuffer>;
+
+const gzipAsync = promisify(gzip);
+
+/** Does an Accept-Encoding header accept gzip (RFC 9110 section 12.5.3, q-values included)? */
+export function acceptsGzip(header: string | undefined): boolean {
+  let star = false;
+  for (const part of (header ?? '').toLowerCase().split(',')) {
+    const [coding, ...params] = part
+      .trim()
+      .split(';')
+      .map((x) => x.trim());
+    const q = params.find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    if (coding === 'gzip' || coding === 'x-gzip') return weight > 0;
+    if (coding === '*') star = weight > 0;
+  }
+  return star;
+}
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -37,12 +56,14 @@ export function logRoutes(app: Hono, log: LogService): void {
     }
     const bundle = await log.reader.entryBundle(t.index, t.width);
     headers['Vary'] = 'Accept-Encoding';
-    if (/\bgzip\b/.test(c.req.header('Accept-Encoding') ?? '')) {
+    if (acceptsGzip(c.req.header('Accept-Encoding'))) {
+      // Any (index, width) bundle is immutable, so its compressed form is cached
+      // too; compression runs off the event loop.
       const key = `${t.index}/${t.width}`;
-      let zipped = t.width === TILE_WIDTH ? gzipped.get(key) : undefined;
+      let zipped = gzipped.get(key);
       if (!zipped) {
-        zipped = gzipSync(bundle, { level: 6 });
-        if (t.width === TILE_WIDTH) gzipped.set(key, zipped);
+        zipped = await gzipAsync(bundle, { level: 6 });
+        gzipped.set(key, zipped);
       }
       headers['Content-Encoding'] = 'gzip';
       return c.body(body(zipped), 200, headers);

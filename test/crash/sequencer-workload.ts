@@ -93,15 +93,21 @@ export class SequencerWorkload {
       const calls = [this.send(group), ...(twice ? [this.send(group)] : [])];
       const outcomes = await Promise.all(calls);
       const done = new Set<Uint8Array>();
+      let unavailable = false;
       for (const results of outcomes) {
         for (const [k, r] of results.entries()) {
           const e = group[k] as Uint8Array;
           if (r.status === 'fulfilled') {
             await this.onAcknowledged(e, r.value, before.get(e));
             done.add(e);
-          } else this.rejection(e, r.reason);
+          } else {
+            this.rejection(e, r.reason);
+            unavailable ||= isMatterlogError(r.reason, 'unavailable');
+          }
         }
       }
+      // Like a client honouring Retry-After (shortened): the sequencer is backing off.
+      if (unavailable) await new Promise((r) => setTimeout(r, 20));
       for (const e of group) if (!done.has(e) && !this.indexOf.has(toBase64(e))) todo.push(e);
       if (this.rng.chance(0.3)) await new Promise((r) => setImmediate(r));
     }
