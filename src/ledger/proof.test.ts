@@ -177,3 +177,25 @@ describe('sizes near 2^53', () => {
     }
   });
 });
+
+describe('node hash cache', () => {
+  it('gives the same proofs as reading tiles, across growing tree sizes', async () => {
+    const cache = new Map<string, Uint8Array>();
+    let tileReads = 0;
+    const counting: TileFetcher = (l, i, w) => {
+      tileReads++;
+      return fetchTile(l, i, w);
+    };
+    for (const size of [300, 1000, 1001, 4999, 5000]) {
+      for (const index of [0, 1, 255, 256, size - 1]) {
+        const cached = await inclusionProofFromTiles(index, size, counting, cache);
+        expect(cached.map(toHex)).toEqual((await inclusionProofFromTiles(index, size, fetchTile)).map(toHex));
+      }
+      const c = await consistencyProofFromTiles(77, size, counting, cache);
+      expect(c.map(toHex)).toEqual((await consistencyProofFromTiles(77, size, fetchTile)).map(toHex));
+    }
+    const before = tileReads;
+    await inclusionProofFromTiles(255, 5000, counting, cache);
+    expect(tileReads).toBe(before);
+  });
+});

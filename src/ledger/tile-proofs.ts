@@ -28,14 +28,31 @@ export type TileFetcher = (level: number, index: number, width: number) => Promi
 
 const key = (id: NodeId) => `${id.level}/${id.index}`;
 
+/**
+ * A cache of subtree hashes, keyed "level/index". A perfect subtree's hash never
+ * changes once the subtree exists (the tree only grows), so a server can keep
+ * the nodes its proofs use and skip re-hashing them from tiles.
+ */
+export interface NodeHashCache {
+  get(key: string): Uint8Array | undefined;
+  set(key: string, hash: Uint8Array): void;
+}
+
 /** Reads the hashes of perfect subtrees `ids` of the tree of `size` leaves. */
 export async function readNodeHashes(
   ids: readonly NodeId[],
   size: number,
   fetchTile: TileFetcher,
+  cache?: NodeHashCache,
 ): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
   const tiles = new Map<string, Promise<Uint8Array>>();
-  const located = ids.map((id) => {
+  const missing = ids.filter((id) => {
+    const hit = cache?.get(key(id));
+    if (hit) out.set(key(id), hit);
+    return !hit;
+  });
+  const located = missing.map((id) => {
     const tileLevel = Math.floor(id.level / TILE_HEIGHT);
     const span = 2 ** (id.level % TILE_HEIGHT);
     const first = id.index * span;
@@ -49,28 +66,44 @@ export async function readNodeHashes(
     if (!tiles.has(tk)) tiles.set(tk, fetchTile(tileLevel, tileIndex, width));
     return { id, tk, offset, span, width };
   });
-  const out = new Map<string, Uint8Array>();
   for (const l of located) {
     const tile = await (tiles.get(l.tk) as Promise<Uint8Array>);
     if (tile.length < l.width * HASH_SIZE) {
       throw new MatterlogError('corrupt', `tile ${l.tk} has ${tile.length / HASH_SIZE} hashes, expected ${l.width}`);
     }
-    out.set(key(l.id), hashRange(tile, l.offset, l.span));
+    const h = hashRange(tile, l.offset, l.span);
+    out.set(key(l.id), h);
+    cache?.set(key(l.id), h);
   }
   return out;
 }
 
-async function resolveFromTiles(plan: PlannedHash[], size: number, fetchTile: TileFetcher): Promise<Uint8Array[]> {
-  const hashes = await readNodeHashes(planNodes(plan), size, fetchTile);
+async function resolveFromTiles(
+  plan: PlannedHash[],
+  size: number,
+  fetchTile: TileFetcher,
+  cache?: NodeHashCache,
+): Promise<Uint8Array[]> {
+  const hashes = await readNodeHashes(planNodes(plan), size, fetchTile, cache);
   return resolvePlan(plan, (id) => hashes.get(key(id)) as Uint8Array);
 }
 
-export function inclusionProofFromTiles(index: number, size: number, fetchTile: TileFetcher): Promise<Uint8Array[]> {
-  return resolveFromTiles(planInclusion(index, size), size, fetchTile);
+export function inclusionProofFromTiles(
+  index: number,
+  size: number,
+  fetchTile: TileFetcher,
+  cache?: NodeHashCache,
+): Promise<Uint8Array[]> {
+  return resolveFromTiles(planInclusion(index, size), size, fetchTile, cache);
 }
 
-export function consistencyProofFromTiles(size1: number, size2: number, fetchTile: TileFetcher): Promise<Uint8Array[]> {
-  return resolveFromTiles(planConsistency(size1, size2), size2, fetchTile);
+export function consistencyProofFromTiles(
+  size1: number,
+  size2: number,
+  fetchTile: TileFetcher,
+  cache?: NodeHashCache,
+): Promise<Uint8Array[]> {
+  return resolveFromTiles(planConsistency(size1, size2), size2, fetchTile, cache);
 }
 
 /** The root hash of the tree of `size` leaves, from its tiles. */
@@ -81,7 +114,12 @@ export async function rootFromTiles(size: number, fetchTile: TileFetcher): Promi
 }
 
 /** The hash of leaf `index` (read from its level-0 tile) in a tree of `size` leaves. */
-export async function leafHashFromTiles(index: number, size: number, fetchTile: TileFetcher): Promise<Uint8Array> {
-  const h = await readNodeHashes([{ level: 0, index }], size, fetchTile);
+export async function leafHashFromTiles(
+  index: number,
+  size: number,
+  fetchTile: TileFetcher,
+  cache?: NodeHashCache,
+): Promise<Uint8Array> {
+  const h = await readNodeHashes([{ level: 0, index }], size, fetchTile, cache);
   return h.get(`0/${index}`) as Uint8Array;
 }

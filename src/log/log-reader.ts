@@ -39,6 +39,8 @@ export interface ConsistencyProof {
 export class LogReader {
   private readonly tileCache: LruCache<Uint8Array>;
   private readonly bundleCache: LruCache<Uint8Array>;
+  /** Subtree hashes proofs used: immutable, 32 bytes each, so proofs mostly skip re-hashing tiles. */
+  private readonly nodeCache = new LruCache<Uint8Array>(32 * 1024 * 1024, () => 96);
 
   constructor(
     readonly store: LogStore,
@@ -109,8 +111,8 @@ export class LogReader {
       throw new MatterlogError('not_found', `leaf index ${index} is not in the tree of size ${treeSize}`);
     }
     const [proof, leafHash] = await Promise.all([
-      inclusionProofFromTiles(index, treeSize, this.fetchTile),
-      leafHashFromTiles(index, treeSize, this.fetchTile),
+      inclusionProofFromTiles(index, treeSize, this.fetchTile, this.nodeCache),
+      leafHashFromTiles(index, treeSize, this.fetchTile, this.nodeCache),
     ]);
     return { index, treeSize, leafHash, proof };
   }
@@ -132,6 +134,6 @@ export class LogReader {
         `cannot prove consistency from size ${size1} to the smaller size ${to}`,
       );
     }
-    return { size1, size2: to, proof: await consistencyProofFromTiles(size1, to, this.fetchTile) };
+    return { size1, size2: to, proof: await consistencyProofFromTiles(size1, to, this.fetchTile, this.nodeCache) };
   }
 }
