@@ -15,11 +15,11 @@ import { MatterlogError } from '../../ledger/errors.js';
 import type { CommitBatch, LogIdentity, LogStore, SequencerLease, StoredCheckpoint } from '../contract.js';
 import { checkCommitShape, lockHeldError } from '../shared-checks.js';
 import { type FileLock, tryLockFile } from './sqlite-lock.js';
-import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
+import { leafKey, SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION, tileRowId } from './sqlite-schema.js';
 
 type Row<T> = T | undefined;
 
-/** Rows per multi-row statement: 3 × 256 parameters, well under SQLite's 32,766. */
+/** Rows per multi-row statement: 4 × 256 parameters, well under SQLite's 32,766. */
 const INSERT_CHUNK = 256;
 const LOOKUP_CHUNK = 512;
 
@@ -43,13 +43,11 @@ export class SqliteStore implements LogStore {
       checkpointAt: db.prepare<[number], { size: number; note: Buffer }>(
         'SELECT size, note FROM checkpoints WHERE size = ?',
       ),
-      tile: db.prepare<[number, number], { hashes: Buffer }>('SELECT hashes FROM tiles WHERE level = ? AND idx = ?'),
+      tile: db.prepare<[number], { hashes: Buffer }>('SELECT hashes FROM tiles WHERE id = ?'),
       entries: db.prepare<[number, number], { data: Buffer }>(
         'SELECT data FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx',
       ),
-      putTile: db.prepare<[number, number, Uint8Array]>(
-        'INSERT OR REPLACE INTO tiles (level, idx, hashes) VALUES (?, ?, ?)',
-      ),
+      putTile: db.prepare<[number, Uint8Array]>('INSERT OR REPLACE INTO tiles (id, hashes) VALUES (?, ?)'),
       insertCheckpoint: db.prepare<[number, Uint8Array, string]>(
         'INSERT INTO checkpoints (size, note, created_at) VALUES (?, ?, ?)',
       ),
@@ -99,10 +97,10 @@ export class SqliteStore implements LogStore {
       st =
         kind === 'insert'
           ? this.db.prepare(
-              `INSERT INTO entries (idx, leaf_hash, data) VALUES ${Array(count).fill('(?, ?, ?)').join(', ')}`,
+              `INSERT INTO entries (idx, leaf_key, leaf_hash, data) VALUES ${Array(count).fill('(?, ?, ?, ?)').join(', ')}`,
             )
           : this.db.prepare(
-              `SELECT leaf_hash, idx FROM entries WHERE leaf_hash IN (${Array(count).fill('?').join(', ')})`,
+              `SELECT leaf_hash, idx FROM entries WHERE leaf_key IN (${Array(count).fill('?').join(', ')})`,
             );
       this.chunked.set(key, st);
     }
@@ -156,7 +154,7 @@ export class SqliteStore implements LogStore {
   }
 
   async readTile(level: number, index: number): Promise<Uint8Array | null> {
-    return this.wrap('read', () => this.stmts.tile.get(level, index)?.hashes ?? null);
+    return this.wrap('read', () => this.stmts.tile.get(tileRowId(level, index))?.hashes ?? null);
   }
 
   async readEntries(start: number, end: number): Promise<Uint8Array[]> {
@@ -168,22 +166,25 @@ export class SqliteStore implements LogStore {
   }
 
   async findLeafHashes(leafHashes: readonly Uint8Array[]): Promise<Map<string, number>> {
-    return this.wrap('read', () => {
-      const found = new Map<string, number>();
-      for (let i = 0; i < leafHashes.length; i += LOOKUP_CHUNK) {
-        const part = leafHashes.slice(i, i + LOOKUP_CHUNK);
-        const rows = this.chunk('lookup', part.length).all(...part) as { leaf_hash: Buffer; idx: number }[];
-        for (const r of rows) found.set(toHex(r.leaf_hash), r.idx);
-      }
-      // Answer in the order asked, as the other drivers do.
-      const out = new Map<string, number>();
-      for (const h of leafHashes) {
-        const hex = toHex(h);
-        const idx = found.get(hex);
-        if (idx !== undefined) out.set(hex, idx);
-      }
-      return out;
-    });
+    return this.wrap('read', () => this.lookup(leafHashes));
+  }
+
+  /** Leaf hash (hex) → index for those of `leafHashes` in the log, in the order asked. */
+  private lookup(leafHashes: readonly Uint8Array[]): Map<string, number> {
+    const found = new Map<string, number>();
+    for (let i = 0; i < leafHashes.length; i += LOOKUP_CHUNK) {
+      const part = leafHashes.slice(i, i + LOOKUP_CHUNK);
+      const rows = this.chunk('lookup', part.length).all(...part.map(leafKey)) as { leaf_hash: Buffer; idx: number }[];
+      // leaf_key matches are candidates; the full hash decides.
+      for (const r of rows) found.set(toHex(r.leaf_hash), r.idx);
+    }
+    const out = new Map<string, number>();
+    for (const h of leafHashes) {
+      const hex = toHex(h);
+      const idx = found.get(hex);
+      if (idx !== undefined) out.set(hex, idx);
+    }
+    return out;
   }
 
   async acquireSequencerLease(holder: string): Promise<SequencerLease> {
@@ -204,15 +205,22 @@ export class SqliteStore implements LogStore {
           `the log is at size ${latest?.size}, not ${batch.fromSize}: another writer committed`,
         );
       }
+      // No unique index guards leaf hashes (see the schema): check inside the transaction.
+      const hashes = batch.entries.map((e) => e.leafHash);
+      const already = this.lookup(hashes);
+      if (already.size > 0 || new Set(hashes.map(toHex)).size !== hashes.length) {
+        const dup = already.keys().next().value ?? 'repeated within the batch';
+        throw new MatterlogError('conflict', `commit refused: leaf ${dup} is already in the log`);
+      }
       for (let i = 0; i < batch.entries.length; i += INSERT_CHUNK) {
         const part = batch.entries.slice(i, i + INSERT_CHUNK);
-        const params: (number | Uint8Array)[] = [];
+        const params: (number | bigint | Uint8Array)[] = [];
         part.forEach((e, k) => {
-          params.push(batch.fromSize + i + k, e.leafHash, e.data);
+          params.push(batch.fromSize + i + k, leafKey(e.leafHash), e.leafHash, e.data);
         });
         this.chunk('insert', part.length).run(...params);
       }
-      for (const t of batch.tiles) this.stmts.putTile.run(t.level, t.index, t.hashes);
+      for (const t of batch.tiles) this.stmts.putTile.run(tileRowId(t.level, t.index), t.hashes);
       this.stmts.insertCheckpoint.run(batch.toSize, batch.checkpoint, new Date().toISOString());
     });
     return {
