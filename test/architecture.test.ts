@@ -26,8 +26,9 @@ const MAY_IMPORT: Record<string, string[]> = {
   optimize: ['statements', 'assess'],
   audit: ['ledger', 'statements', 'assess', 'store-contract'],
   app: ORDER.slice(0, ORDER.indexOf('app')),
-  server: ORDER.slice(0, ORDER.indexOf('server')),
-  cli: ORDER.slice(0, ORDER.indexOf('cli')),
+  // Above app, only contracts: app is the one place that picks a store driver.
+  server: [...ORDER.slice(0, ORDER.indexOf('server')).filter((l) => l !== 'store'), 'store-contract'],
+  cli: [...ORDER.slice(0, ORDER.indexOf('cli')).filter((l) => l !== 'store'), 'store-contract'],
 };
 
 const PURE = new Set(['ledger', 'statements', 'epcis', 'assess']);
@@ -103,6 +104,8 @@ describe('import direction (DESIGN.md section 1)', () => {
     expect(layerOf(path.join(projectRoot, 'src/store/sqlite/sqlite-store.ts'))).toBe('store');
     expect(layerOf(path.join(projectRoot, 'src/store/contract.ts'))).toBe('store-contract');
     expect(MAY_IMPORT['log']).not.toContain('store');
+    expect(MAY_IMPORT['cli']).not.toContain('store');
+    expect(MAY_IMPORT['app']).toContain('store');
     expect(importsOf(path.join(projectRoot, 'src/log/sequencer.ts'))).toContain('../store/contract.js');
   });
 });

@@ -10,11 +10,19 @@
  * initialised; the operator token itself is never stored, only its SHA-256.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { MatterlogError } from '../ledger/errors.js';
-import { checkKeyName, type Ed25519NoteKey, ed25519NoteKey, parseSignerKey } from '../ledger/note.js';
+import {
+  checkKeyName,
+  type Ed25519NoteKey,
+  ed25519NoteKey,
+  type NoteVerifier,
+  parseSignerKey,
+  verifierFromVkey,
+} from '../ledger/note.js';
+import { writeFileDurably } from './files.js';
 
 export interface DataDirConfig {
   origin: string;
@@ -23,6 +31,8 @@ export interface DataDirConfig {
   operatorTokenSha256: string;
   /** A postgres:// URL; absent means the SQLite file in the directory. */
   databaseUrl?: string;
+  /** The PostgreSQL schema holding the log (default "matterlog"). */
+  databaseSchema?: string;
 }
 
 export const CONFIG_FILE = 'config.json';
@@ -55,13 +65,6 @@ export function checkOperatorToken(config: { operatorTokenSha256: string }, toke
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function writeFileAtomic(file: string, data: string, mode: number): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data, { mode, flag: 'w' });
-  chmodSync(tmp, mode);
-  renameSync(tmp, file);
-}
-
 export interface NewDataDir {
   config: DataDirConfig;
   key: Ed25519NoteKey;
@@ -76,7 +79,10 @@ export interface NewDataDir {
  * Creates the directory (0700) and the key file (0600); config.json is written by
  * `finish` once the store holds the new log, so a failure leaves nothing behind.
  */
-export function prepareDataDir(dir: string, options: { origin?: string; databaseUrl?: string }): NewDataDir {
+export function prepareDataDir(
+  dir: string,
+  options: { origin?: string; databaseUrl?: string; databaseSchema?: string },
+): NewDataDir {
   const origin = options.origin ?? defaultOrigin();
   checkKeyName(origin);
   if (isInitialised(dir)) {
@@ -89,11 +95,14 @@ export function prepareDataDir(dir: string, options: { origin?: string; database
     );
   }
   const created = !existsSync(dir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  if (!created && readdirSync(dir).length > 0) {
+    throw new MatterlogError('conflict', `${dir} exists and is not empty: give init a new or empty directory`);
+  }
+  // A directory we create is owner-only; an empty one the user made keeps its mode.
+  if (created) mkdirSync(dir, { recursive: true, mode: 0o700 });
   const key = ed25519NoteKey(origin, randomBytes(32));
   const keyFile = path.join(dir, KEY_FILE);
-  writeFileAtomic(keyFile, `${key.skey}\n`, 0o600);
+  writeFileDurably(keyFile, `${key.skey}\n`, 0o600);
   const token = `mlt_${randomBytes(24).toString('base64url')}`;
   const config: DataDirConfig = {
     origin,
@@ -101,6 +110,7 @@ export function prepareDataDir(dir: string, options: { origin?: string; database
     createdAt: new Date().toISOString(),
     operatorTokenSha256: tokenHash(token),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.databaseUrl && options.databaseSchema ? { databaseSchema: options.databaseSchema } : {}),
   };
   return {
     config,
@@ -113,7 +123,7 @@ export function prepareDataDir(dir: string, options: { origin?: string; database
       if (created) rmSync(dir, { recursive: true, force: true });
     },
     finish() {
-      writeFileAtomic(path.join(dir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, 0o600);
+      writeFileDurably(path.join(dir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, 0o600);
     },
   };
 }
@@ -121,9 +131,11 @@ export function prepareDataDir(dir: string, options: { origin?: string; database
 export interface LoadedDataDir {
   dir: string;
   config: DataDirConfig;
-  key: Ed25519NoteKey;
+  /** The log's public key: all a read-only node needs. */
+  verifier: NoteVerifier;
 }
 
+/** Reads the configuration only: read-only API nodes and exports never touch the signing key. */
 export function loadDataDir(dir: string): LoadedDataDir {
   if (!isInitialised(dir)) {
     throw new MatterlogError(
@@ -137,17 +149,31 @@ export function loadDataDir(dir: string): LoadedDataDir {
   } catch (cause) {
     throw new MatterlogError('config', `${path.join(dir, CONFIG_FILE)} is not valid JSON`, { cause });
   }
-  const keyFile = path.join(dir, KEY_FILE);
-  const mode = statSync(keyFile).mode & 0o777;
+  return { dir, config, verifier: verifierFromVkey(config.vkey) };
+}
+
+/** Reads the log's signing key, refusing one that others can read. Only the sequencer needs it. */
+export function loadSigningKey(loaded: LoadedDataDir): Ed25519NoteKey {
+  const keyFile = path.join(loaded.dir, KEY_FILE);
+  let mode: number;
+  try {
+    mode = statSync(keyFile).mode & 0o777;
+  } catch (cause) {
+    throw new MatterlogError(
+      'config',
+      `cannot read the log's signing key ${keyFile} (${(cause as Error).message}); a read-only node can run with --read-only`,
+      { cause },
+    );
+  }
   if ((mode & 0o077) !== 0) {
     throw new MatterlogError(
       'config',
-      `${keyFile} is readable by others (mode ${mode.toString(8)}); run "chmod 600 ${keyFile}" — it is the log's signing key`,
+      `${keyFile} is readable by others (mode ${mode.toString(8)}); run "chmod 600 ${keyFile}": it is the log's signing key`,
     );
   }
   const key = parseSignerKey(readFileSync(keyFile, 'utf8'));
-  if (key.vkey !== config.vkey) {
+  if (key.vkey !== loaded.config.vkey) {
     throw new MatterlogError('config', `${keyFile} does not match the verifier key in ${CONFIG_FILE}`);
   }
-  return { dir, config, key };
+  return key;
 }

@@ -12,7 +12,7 @@ import { LogReader } from '../log/log-reader.js';
 import { defaultSequencerOptions, Sequencer, type SequencerOptions } from '../log/sequencer.js';
 import type { LogIdentity, LogStore } from '../store/contract.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { type DataDirConfig, loadDataDir, prepareDataDir, sqlitePath } from './data-dir.js';
+import { type DataDirConfig, loadDataDir, loadSigningKey, prepareDataDir, sqlitePath } from './data-dir.js';
 import { useNodeCrypto } from './node-crypto.js';
 
 useNodeCrypto();
@@ -52,6 +52,7 @@ export async function initLog(
   const prepared = prepareDataDir(dir, {
     ...(options.origin ? { origin: options.origin } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.databaseSchema ? { databaseSchema: options.databaseSchema } : {}),
   });
   let store: LogStore | null = null;
   try {
@@ -96,8 +97,13 @@ export interface OpenLogOptions extends StoreOptions {
 }
 
 export async function openLog(options: OpenLogOptions): Promise<LogService> {
-  const { config, key } = loadDataDir(options.dir);
-  const store = await openStore(options.dir, { ...options, databaseUrl: options.databaseUrl ?? config.databaseUrl });
+  const loaded = loadDataDir(options.dir);
+  const { config, verifier } = loaded;
+  const key = options.sequence ? loadSigningKey(loaded) : null;
+  const store = await openStore(options.dir, {
+    databaseUrl: options.databaseUrl ?? config.databaseUrl,
+    databaseSchema: options.databaseSchema ?? config.databaseSchema,
+  });
   try {
     const identity = await store.identity();
     if (!identity) throw new MatterlogError('config', `${store.location} holds no log; run "matterlog init" first`);
@@ -107,7 +113,7 @@ export async function openLog(options: OpenLogOptions): Promise<LogService> {
         `${store.location} holds the log "${identity.origin}" (${identity.vkey}), not the one configured in ${options.dir} (${config.vkey})`,
       );
     }
-    const sequencer = options.sequence
+    const sequencer = key
       ? await Sequencer.start(store, {
           ...defaultSequencerOptions,
           ...options.sequencer,
@@ -120,7 +126,7 @@ export async function openLog(options: OpenLogOptions): Promise<LogService> {
     return {
       identity,
       config,
-      verifier: key.verifier,
+      verifier,
       store,
       reader,
       sequencer,

@@ -1,5 +1,4 @@
-import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { envString } from '../app/env.js';
 import { toBase64 } from '../ledger/bytes.js';
@@ -12,6 +11,7 @@ import { info, printJson, progress } from './output.js';
 interface AppendOptions {
   url: string;
   token?: string;
+  tokenFile?: string;
   lines?: boolean;
   batch: number;
   json?: boolean;
@@ -25,46 +25,57 @@ interface AppendResult {
 }
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
+/** Base64 bytes per JSON request, well under the server's default 16 MiB body limit. */
+const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
-function readAll(source: string): Uint8Array {
+function readSource(source: string): Buffer {
   try {
-    return new Uint8Array(readFileSync(source === '-' ? 0 : source));
+    return readFileSync(source === '-' ? 0 : source);
   } catch (cause) {
-    throw new MatterlogError(
-      'invalid_input',
-      `cannot read ${source === '-' ? 'standard input' : source}: ${(cause as Error).message}`,
-      {
-        cause,
-      },
-    );
+    const what = source === '-' ? 'standard input' : source;
+    throw new MatterlogError('invalid_input', `cannot read ${what}: ${(cause as Error).message}`, { cause });
   }
 }
 
-async function* linesOf(sources: string[]): AsyncGenerator<{ line: Buffer; where: string }> {
-  for (const source of sources) {
-    const stream = source === '-' ? process.stdin : createReadStream(source);
-    stream.on('error', () => {});
-    const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-    let n = 0;
+/** Splits raw bytes on \n (dropping one \r before it), so entries are stored byte for byte. */
+function splitLines(data: Buffer, where: string): { line: Buffer; where: string }[] {
+  const out: { line: Buffer; where: string }[] = [];
+  let start = 0;
+  let n = 0;
+  while (start < data.length) {
+    let end = data.indexOf(0x0a, start);
+    if (end < 0) end = data.length;
+    n++;
+    let line = data.subarray(start, end);
+    if (line.at(-1) === 0x0d) line = line.subarray(0, -1);
+    out.push({ line, where: `${where}:${n}` });
+    start = end + 1;
+  }
+  return out;
+}
+
+function operatorToken(opts: AppendOptions): string {
+  if (opts.tokenFile) {
     try {
-      for await (const line of rl) {
-        n++;
-        yield { line: Buffer.from(line, 'utf8'), where: `${source === '-' ? 'stdin' : source}:${n}` };
-      }
+      return readFileSync(opts.tokenFile, 'utf8').trim();
     } catch (cause) {
-      throw new MatterlogError('invalid_input', `cannot read ${source}: ${(cause as Error).message}`, { cause });
+      throw new MatterlogError('config', `cannot read the token file ${opts.tokenFile}: ${(cause as Error).message}`, {
+        cause,
+      });
     }
   }
+  if (opts.token) return opts.token;
+  throw new MatterlogError(
+    'config',
+    'no operator token: set MATTERLOG_TOKEN, or pass --token-file (or --token, visible to other users in ps)',
+  );
 }
 
 export function appendCommand(setExit: (code: number) => void): Command {
   return new Command('append')
     .summary('append entries to a log (operator)')
     .description(
-      'Appends each FILE (or standard input, "-") as one entry and prints each entry\'s index,\n' +
-        'one per line, in input order. With --lines, every line of the input is one entry (the\n' +
-        'line ending is not part of it; empty lines are skipped). Entries already in the log get\n' +
-        'the index they already have. When the log pushes back (503), waits as told and retries.',
+      'Appends each FILE (or standard input, "-") as one entry and prints each entry\'s index, one per line, in input order. With --lines, every line is one entry, byte for byte without its line ending (\\n or \\r\\n); empty lines are skipped. All input is read and checked before anything is sent, so bad input appends nothing. Entries already in the log get the index they already have, so re-running after a failure is safe. When the log pushes back (503 with Retry-After), waits as told and retries.',
     )
     .argument('[files...]', 'files to append; "-" or nothing reads standard input')
     .option('--url <url>', 'the log server (env MATTERLOG_URL)', envString(process.env, 'URL') ?? DEFAULT_URL)
@@ -73,78 +84,81 @@ export function appendCommand(setExit: (code: number) => void): Command {
       'operator token from "matterlog init" (env MATTERLOG_TOKEN)',
       envString(process.env, 'TOKEN'),
     )
+    .option(
+      '--token-file <file>',
+      'read the operator token from a file (env MATTERLOG_TOKEN_FILE)',
+      envString(process.env, 'TOKEN_FILE'),
+    )
     .option('--lines', 'one entry per input line')
-    .option('--batch <n>', 'entries per request with --lines', intArg(1, 10_000), 1000)
+    .option('--batch <n>', 'most entries per request with --lines', intArg(1, 10_000), 1000)
     .option('--json', 'print the results as a JSON array')
     .action(async (files: string[], opts: AppendOptions) => {
       setExit(
         await runAction(async () => {
-          if (!opts.token) {
-            throw new MatterlogError(
-              'config',
-              'no operator token: pass --token or set MATTERLOG_TOKEN (printed by "matterlog init")',
-            );
-          }
+          const token = operatorToken(opts);
           const sources = files.length > 0 ? files : ['-'];
           if (sources.includes('-') && process.stdin.isTTY) info('reading from standard input (end with Ctrl-D)…');
-          const headers = { Authorization: `Bearer ${opts.token}` };
+          // Read and check everything first: bad input must not leave half an append behind.
+          let entries: { line: Buffer; where: string }[] = [];
+          for (const source of sources) {
+            const where = source === '-' ? 'stdin' : source;
+            const data = readSource(source);
+            entries.push(...(opts.lines ? splitLines(data, where) : [{ line: data, where }]));
+          }
+          const skipped = opts.lines ? entries.filter((e) => e.line.length === 0).length : 0;
+          entries = entries.filter((e) => !opts.lines || e.line.length > 0);
+          for (const e of entries) {
+            if (e.line.length === 0)
+              throw new MatterlogError('invalid_input', `${e.where} is empty: there is nothing to log`);
+            if (e.line.length > MAX_ENTRY_SIZE) {
+              throw new MatterlogError(
+                'entry_too_large',
+                `${e.where} is ${e.line.length} bytes; a log entry holds at most ${MAX_ENTRY_SIZE}`,
+              );
+            }
+          }
+          if (skipped > 0) info(`skipping ${skipped} empty line(s)`);
+
+          const headers = { Authorization: `Bearer ${token}` };
           const url = joinUrl(opts.url, '/append');
           const results: AppendResult[] = [];
           const emit = (r: AppendResult) => {
             results.push(r);
             if (!opts.json) process.stdout.write(`${r.index}\n`);
           };
+          const bar = progress('appending', entries.length, entries.length > 10_000 && !opts.json);
           if (!opts.lines) {
-            for (const source of sources) {
-              const entry = readAll(source);
-              if (entry.length > MAX_ENTRY_SIZE) {
-                throw new MatterlogError(
-                  'entry_too_large',
-                  `${source} is ${entry.length} bytes; a log entry holds at most ${MAX_ENTRY_SIZE}`,
-                );
-              }
+            for (const e of entries) {
               const res = await request(url, {
                 method: 'POST',
                 headers: { ...headers, 'Content-Type': 'application/octet-stream' },
-                body: entry,
+                body: e.line,
               });
               emit((await res.json()) as AppendResult);
+              bar.tick();
             }
           } else {
-            const totalBytes = sources.every((s) => s !== '-') ? sources.reduce((n, s) => n + statSync(s).size, 0) : 0;
-            const bar = progress('appending', totalBytes, totalBytes > 1_000_000 && !opts.json);
-            let batch: Buffer[] = [];
-            let skipped = 0;
-            const send = async () => {
-              if (batch.length === 0) return;
-              const body = JSON.stringify({ entries: batch.map((b) => toBase64(b)) });
-              bar.tick(batch.reduce((n, b) => n + b.length + 1, 0));
-              batch = [];
+            for (let i = 0; i < entries.length; ) {
+              const batch: string[] = [];
+              let bytes = 0;
+              while (i < entries.length && batch.length < opts.batch) {
+                const b64 = toBase64((entries[i] as { line: Buffer }).line);
+                if (batch.length > 0 && bytes + b64.length > MAX_REQUEST_BYTES) break;
+                batch.push(b64);
+                bytes += b64.length + 3;
+                i++;
+              }
+              const body = JSON.stringify({ entries: batch });
               const res = await request(url, {
                 method: 'POST',
                 headers: { ...headers, 'Content-Type': 'application/json' },
                 body,
               });
               for (const r of ((await res.json()) as { results: AppendResult[] }).results) emit(r);
-            };
-            for await (const { line, where } of linesOf(sources)) {
-              if (line.length === 0) {
-                skipped++;
-                continue;
-              }
-              if (line.length > MAX_ENTRY_SIZE) {
-                throw new MatterlogError(
-                  'entry_too_large',
-                  `line ${where} is ${line.length} bytes; a log entry holds at most ${MAX_ENTRY_SIZE}`,
-                );
-              }
-              batch.push(line);
-              if (batch.length >= opts.batch) await send();
+              bar.tick(batch.length);
             }
-            await send();
-            bar.stop();
-            if (skipped > 0) info(`skipped ${skipped} empty line(s)`);
           }
+          bar.stop();
           if (opts.json) printJson(results);
           return undefined;
         }),

@@ -27,8 +27,8 @@ export function databaseOptions(cmd: Command): Command {
     )
     .option(
       '--database-schema <name>',
-      'PostgreSQL schema holding the log (env MATTERLOG_DATABASE_SCHEMA)',
-      envString(process.env, 'DATABASE_SCHEMA') ?? 'matterlog',
+      'PostgreSQL schema holding the log; default "matterlog", or what init recorded (env MATTERLOG_DATABASE_SCHEMA)',
+      envString(process.env, 'DATABASE_SCHEMA'),
     );
 }
 

@@ -1,12 +1,15 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { envString } from '../app/env.js';
+import { writeFileDurably } from '../app/files.js';
 import { type LogService, openLog } from '../app/log-service.js';
-import { openCheckpoint } from '../ledger/checkpoint.js';
+import { type OpenedCheckpoint, openCheckpoint } from '../ledger/checkpoint.js';
 import { MatterlogError } from '../ledger/errors.js';
+import { HASH_SIZE } from '../ledger/hash.js';
 import { verifierFromVkey } from '../ledger/note.js';
 import { tilePath, tilesForSize } from '../ledger/tiles.js';
+import { auditTree } from '../ledger/tree-audit.js';
 import { databaseOptions, dirOption, runAction } from './common.js';
 import { info, printJson, progress } from './output.js';
 import { httpSource, type LogSource } from './tile-sources.js';
@@ -29,24 +32,34 @@ function storeSource(log: LogService): LogSource {
   };
 }
 
-function writeAtomic(file: string, data: Uint8Array | string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
+/** The checkpoint already in OUT, which must be this log's (null for a new copy). */
+function previousExport(out: string, vkey: string): OpenedCheckpoint | null {
+  const file = path.join(out, 'checkpoint');
+  if (!existsSync(file)) return null;
+  try {
+    return openCheckpoint(readFileSync(file, 'utf8'), verifierFromVkey(vkey));
+  } catch (cause) {
+    throw new MatterlogError(
+      'conflict',
+      `${out} holds a copy of another log (its checkpoint does not verify with this log's key); export to a new directory`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+/** True when the file is there whole: hash tiles have a known size; bundles were written atomically. */
+function complete(file: string, level: number | 'entries', width: number): boolean {
+  if (!existsSync(file)) return false;
+  return level === 'entries' || statSync(file).size === width * HASH_SIZE;
 }
 
 export function exportTilesCommand(setExit: (code: number) => void): Command {
   const cmd = new Command('export-tiles')
     .summary('write a static copy of the log (checkpoint, tiles, entry bundles)')
     .description(
-      'Writes the log as static files any web server or bucket can serve under the same paths:\n' +
-        'checkpoint (serve as text/plain; charset=utf-8), tile/<L>/<N>[.p/<W>] and\n' +
-        'tile/entries/<N>[.p/<W>] (application/octet-stream; immutable). Incremental: files that\n' +
-        'exist are never rewritten (tiles never change), and the checkpoint is written last, so\n' +
-        'the copy is always consistent. Partial tiles of earlier exports are kept, so clients\n' +
-        'can still check the checkpoints those exports published. Reads the local log (--dir),\n' +
-        'or mirrors a remote one (--url, checked against --vkey).',
+      'Writes the log as static files any web server or bucket can serve under the same paths: checkpoint (serve as text/plain; charset=utf-8), tile/<L>/<N>[.p/<W>] and tile/entries/<N>[.p/<W>] (application/octet-stream; immutable). Incremental: files that exist are never rewritten (tiles never change), and the checkpoint is written last, so the copy is always consistent. Partial tiles of earlier exports are kept, so clients can still check the checkpoints those exports published. Reads the local log (--dir), or mirrors a remote one (--url, checked against --vkey).',
     )
     .argument('<out>', 'output directory')
     .option('--url <url>', 'mirror this remote log instead of the local one')
@@ -77,24 +90,37 @@ export function exportTilesCommand(setExit: (code: number) => void): Command {
         try {
           const note = await source.checkpoint();
           const cp = openCheckpoint(note, verifierFromVkey(vkey));
+          const before = previousExport(out, vkey);
+          if (opts.url) {
+            // A mirror must not copy what it has not checked: re-derive the new part
+            // of the tree from the remote entries, extending the copy already made.
+            info(`checking ${opts.url} before copying it…`);
+            await auditTree({
+              from: before ? { size: before.size, root: before.root } : null,
+              to: { size: cp.size, root: cp.root },
+              source,
+              entries: true,
+            });
+          }
           const tiles = tilesForSize(cp.size);
           const bar = progress('exporting', tiles.length, !opts.json && tiles.length > 100);
           let written = 0;
           let skipped = 0;
           for (const t of tiles) {
             const file = path.join(out, tilePath(t));
-            if (existsSync(file)) skipped++;
+            if (complete(file, t.level, t.width)) skipped++;
             else {
               const data =
                 t.level === 'entries'
                   ? await source.bundle(t.index, t.width)
                   : await source.tile(t.level, t.index, t.width);
-              writeAtomic(file, data);
+              writeFileDurably(file, data);
               written++;
             }
             bar.tick();
           }
-          writeAtomic(path.join(out, 'checkpoint'), note);
+          // Last: a reader of the copy never sees a checkpoint whose tiles are missing.
+          writeFileDurably(path.join(out, 'checkpoint'), note);
           bar.stop();
           if (opts.json) printJson({ treeSize: cp.size, written, skipped });
           else

@@ -39,8 +39,10 @@ export async function request(url: string, options: RequestOptions = {}): Promis
         },
       );
     }
-    if (res.status === 503 && attempt < retries) {
-      const after = Number(res.headers.get('Retry-After') ?? '1');
+    // A 503 with Retry-After is pushback or a passing outage: wait and retry. One
+    // without it (e.g. a read-only node refusing appends) will not change.
+    if (res.status === 503 && res.headers.has('Retry-After') && attempt < retries) {
+      const after = Number(res.headers.get('Retry-After'));
       await res.arrayBuffer().catch(() => {});
       await sleep(Math.min(30, Number.isFinite(after) ? after : 1) * 1000);
       continue;

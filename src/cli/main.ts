@@ -27,6 +27,10 @@ export async function run(argv: string[]): Promise<number> {
   for (const make of [initCommand, serveCommand, appendCommand, verifyCommand, exportTilesCommand]) {
     program.addCommand(make(setExit).exitOverride().addHelpText('after', `\n${EXIT_CODES_HELP}`));
   }
+  if (argv.length <= 2) {
+    process.stderr.write(program.helpInformation());
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -27,9 +27,7 @@ export function serveCommand(setExit: (code: number) => void): Command {
   const cmd = new Command('serve')
     .summary('serve the log over HTTP (tlog-tiles, proofs, append)')
     .description(
-      'Serves the log: GET /checkpoint and /tile/… as C2SP tlog-tiles specifies, proofs under\n' +
-        '/proof/…, POST /append for the operator, /openapi.json. Stops cleanly on SIGINT/SIGTERM:\n' +
-        'everything already accepted is sequenced before the process exits.',
+      'Serves the log: GET /checkpoint and /tile/… as C2SP tlog-tiles specifies, proofs under /proof/…, POST /append for the operator, /openapi.json. Stops cleanly on SIGINT/SIGTERM: everything already accepted is sequenced before the process exits.',
     )
     .option('--host <host>', 'address to listen on (env MATTERLOG_HOST)', envString(env, 'HOST') ?? '127.0.0.1')
     .option(

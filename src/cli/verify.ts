@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { envString } from '../app/env.js';
+import { writeFileDurably } from '../app/files.js';
 import { toBase64 } from '../ledger/bytes.js';
 import { type OpenedCheckpoint, openCheckpoint } from '../ledger/checkpoint.js';
 import { isMatterlogError, MatterlogError } from '../ledger/errors.js';
@@ -55,8 +56,7 @@ function loadState(file: string): SavedState | null {
 
 function saveState(file: string, state: SavedState): void {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
+  writeFileDurably(file, `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }
 
 function splitViewReport(origin: string, before: string, now: string, why: string, json: boolean): number {
@@ -76,12 +76,7 @@ export function verifyCommand(setExit: (code: number) => void): Command {
   return new Command('verify')
     .summary('verify a log: checkpoint signature, tiles, entries, consistency')
     .description(
-      'Fetches the checkpoint and checks its signature against --vkey; re-derives the root from\n' +
-        'the entry bundles and compares every hash tile the log serves; checks that the log is an\n' +
-        'extension of the last checkpoint this machine verified for it (remembered in --state-dir),\n' +
-        'and reports a split view loudly, with both checkpoints, if not. After the first run only\n' +
-        'the new entries are fetched. TARGET is the log URL or a directory from "export-tiles".\n' +
-        'Exits 0 only when everything checked holds.',
+      'Fetches the checkpoint and checks its signature against --vkey; re-derives the root from the entry bundles and compares every hash tile the log serves; checks that the log is an extension of the last checkpoint this machine verified for it (remembered in --state-dir), and reports a split view loudly, with both checkpoints, if not. After the first run only the new entries are fetched. TARGET is the log URL or a directory from "export-tiles". Exits 0 only when everything checked holds.',
     )
     .argument('<target>', 'log URL (http://…) or static tiles directory')
     .option(
@@ -123,12 +118,16 @@ export function verifyCommand(setExit: (code: number) => void): Command {
           if (saved) {
             const b = openCheckpoint(saved.checkpoint, verifier);
             before = { size: b.size, root: b.root };
-            if (b.size > now.size || (b.size === now.size && toBase64(b.root) !== toBase64(now.root))) {
-              const why =
-                b.size > now.size
-                  ? `the tree shrank from ${b.size} to ${now.size} entries`
-                  : `two different roots for size ${b.size}`;
+            if (b.size === now.size && toBase64(b.root) !== toBase64(now.root)) {
+              const why = `two different roots for size ${b.size}`;
               return splitViewReport(now.origin, saved.checkpoint, note, why, Boolean(opts.json));
+            }
+            if (b.size > now.size) {
+              // Older is not proof of a fork: a cache or a mirror may just be behind.
+              throw new MatterlogError(
+                'invalid_proof',
+                `${target} serves an older checkpoint (size ${now.size}) than the one verified before (size ${b.size}): a stale cache or mirror, or a rollback. Nothing was verified; try again later or ask the log for its current checkpoint.`,
+              );
             }
           }
           const bar = progress(

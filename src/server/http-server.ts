@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { LogService } from '../app/log-service.js';
+import { MatterlogError } from '../ledger/errors.js';
 import { type AppOptions, createApp } from './app.js';
 
 export interface RunningServer {
@@ -34,7 +35,24 @@ export async function startServer(
   const app = createApp(log, options);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: listen.host, port: listen.port }, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      const where = `${listen.host}:${listen.port}`;
+      if (e.code === 'EADDRINUSE')
+        reject(
+          new MatterlogError(
+            'config',
+            `${where} is already in use: choose another --port (or stop what listens there)`,
+            { cause: e },
+          ),
+        );
+      else if (e.code === 'EACCES')
+        reject(new MatterlogError('config', `not allowed to listen on ${where}: use a port above 1023`, { cause: e }));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+        reject(
+          new MatterlogError('config', `cannot listen on ${where}: no such local address (check --host)`, { cause: e }),
+        );
+      else reject(e);
+    });
   });
   let closingStarted = false;
   server.on('request', (_req: IncomingMessage, res: ServerResponse) => {

@@ -62,6 +62,8 @@ function parseJsonEntries(body: unknown, max: number): Uint8Array[] {
   });
 }
 
+const isJson = (c: Context) => /^application\/json\b/i.test(c.req.header('Content-Type') ?? '');
+
 export function appendRoutes(app: Hono, log: LogService, limits: AppendLimits): void {
   app.post(
     '/append',
@@ -69,12 +71,22 @@ export function appendRoutes(app: Hono, log: LogService, limits: AppendLimits): 
       requireOperator(c, log);
       await next();
     },
-    bodyLimit({
-      maxSize: limits.maxBodyBytes,
-      onError: () => {
-        throw new MatterlogError('entry_too_large', `the request body is larger than ${limits.maxBodyBytes} bytes`);
-      },
-    }),
+    // A raw body is one entry: refuse anything longer before buffering it. JSON
+    // batches get the larger request limit.
+    (c, next) => {
+      const max = isJson(c) ? limits.maxBodyBytes : MAX_ENTRY_SIZE;
+      return bodyLimit({
+        maxSize: max,
+        onError: () => {
+          throw new MatterlogError(
+            'entry_too_large',
+            isJson(c)
+              ? `the request body is larger than ${max} bytes: send fewer entries per request`
+              : `the entry is larger than ${max} bytes, the most a log entry can hold`,
+          );
+        },
+      })(c, next);
+    },
     async (c) => {
       const sequencer = log.sequencer;
       if (!sequencer)
@@ -82,8 +94,7 @@ export function appendRoutes(app: Hono, log: LogService, limits: AppendLimits): 
           'unavailable',
           'this server is read-only (no sequencer); append to the sequencing node',
         );
-      const isJson = /^application\/json\b/i.test(c.req.header('Content-Type') ?? '');
-      if (isJson) {
+      if (isJson(c)) {
         let body: unknown;
         try {
           body = await c.req.json();

@@ -2,7 +2,7 @@
  * The matterlog command as users run it: init, serve, append, verify,
  * export-tiles, against a real SQLite store and a real HTTP server.
  */
-import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, type ServerProcess, startServe, tempDir } from '../helpers/cli.js';
@@ -68,7 +68,7 @@ describe('append, verify and export', () => {
     });
     expect(many.code, many.stderr).toBe(0);
     expect(many.stdout.trim().split('\n').map(Number)).toEqual(Array.from({ length: 700 }, (_, i) => i + 1));
-    expect(many.stderr).toMatch(/skipped 1 empty line/);
+    expect(many.stderr).toMatch(/skipping 1 empty line/);
     const dup = await cli(['append', '--url', server.url, '--token', token, '--json', file]);
     expect(JSON.parse(dup.stdout)).toMatchObject([{ index: 0, duplicate: true }]);
 
@@ -118,6 +118,39 @@ describe('append, verify and export', () => {
   });
 });
 
+describe('append input handling', () => {
+  it('stores lines byte for byte, checks all input before sending, reads the token from a file', async () => {
+    const dir = path.join(tempDir(), 'log');
+    const { token } = await init(dir);
+    const s = await serve(dir);
+    const work = tempDir();
+    const tokenFile = path.join(work, 'token');
+    writeFileSync(tokenFile, `${token}\n`);
+    const raw = path.join(work, 'raw.txt');
+    writeFileSync(raw, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a, 0x78, 0x0d, 0x79, 0x0a])); // "caf\xe9\r\n" "x\ry\n"
+    const r = await cli(['append', '--url', s.url, '--token-file', tokenFile, '--lines', '--json', raw], {
+      env: { MATTERLOG_TOKEN: '' },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(2);
+    const bundle = new Uint8Array(await (await fetch(`${s.url}/tile/entries/000.p/2`)).arrayBuffer());
+    expect(Buffer.from(bundle).toString('hex')).toBe('0004636166e9' + '0003780d79');
+    // One bad input among good ones: nothing is appended.
+    const empty = path.join(work, 'empty');
+    writeFileSync(empty, '');
+    const bad = await cli(['append', '--url', s.url, '--token', token, raw, empty]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/empty/);
+    const tooLong = await cli(['append', '--url', s.url, '--token', token, '--lines'], {
+      input: `ok\n${'x'.repeat(70000)}\n`,
+    });
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stderr).toMatch(/stdin:2 is 70000 bytes/);
+    expect((await (await fetch(`${s.url}/checkpoint`)).text()).split('\n')[1]).toBe('2');
+    await stop(s);
+  });
+});
+
 describe('split view', () => {
   it('is reported loudly, with both checkpoints, when the log forks', async () => {
     const dir = path.join(tempDir(), 'log');
@@ -146,6 +179,21 @@ describe('split view', () => {
     const grown = await cli(['verify', s.url, '--vkey', vkey, '--state-dir', state, '--json']);
     expect(grown.code).toBe(4);
     expect(JSON.parse(grown.stdout)).toMatchObject({ ok: false, splitView: true });
+    await stop(s);
+
+    // An older checkpoint is stale, not a fork: verification fails without crying split view.
+    const older = tempDir();
+    cpSync(dir, path.join(older, 'log'), { recursive: true });
+    s = await serve(dir);
+    await cli(['append', '--url', s.url, '--token', token], { input: 'newer' });
+    const st = tempDir();
+    expect((await cli(['verify', s.url, '--vkey', vkey, '--state-dir', st])).code).toBe(0);
+    await stop(s);
+    s = await serve(path.join(older, 'log'));
+    const stale = await cli(['verify', s.url, '--vkey', vkey, '--state-dir', st]);
+    expect(stale.code).toBe(3);
+    expect(stale.stderr).toMatch(/older checkpoint/);
+    expect(stale.stderr).not.toMatch(/SPLIT VIEW/);
     await stop(s);
   });
 });
@@ -186,7 +234,7 @@ describe('stopping', () => {
 
 describe('help and usage', () => {
   it('prints --help for every command and exits 2 on bad usage', async () => {
-    for (const cmd of [[], ['init'], ['serve'], ['append'], ['verify'], ['export-tiles']]) {
+    for (const cmd of [['--help'].slice(1), ['init'], ['serve'], ['append'], ['verify'], ['export-tiles']]) {
       const r = await cli([...cmd, '--help']);
       expect(r.code, cmd.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/Usage: matterlog/);
@@ -195,6 +243,43 @@ describe('help and usage', () => {
     expect((await cli(['serve', '--port', 'eighty'])).code).toBe(2);
     expect((await cli(['nonsense'])).code).toBe(2);
     expect((await cli(['verify'])).code).toBe(2);
+  });
+
+  it('runs read-only nodes without the signing key, mirrors with checks, refuses a busy port', async () => {
+    const dir = path.join(tempDir(), 'log');
+    const { vkey, token } = await init(dir);
+    const s = await serve(dir);
+    await cli(['append', '--url', s.url, '--token', token, '--lines'], { input: 'm1\nm2\nm3\n' });
+    // A read-only node: a copy of the directory without log.key.
+    const ro = path.join(tempDir(), 'ro');
+    cpSync(dir, ro, { recursive: true });
+    rmSync(path.join(ro, 'log.key'));
+    const reader = await startServe(['--dir', ro, '--read-only']);
+    servers.push(reader);
+    expect((await (await fetch(`${reader.url}/checkpoint`)).text()).split('\n')[1]).toBe('3');
+    const refused = await cli(['append', '--url', reader.url, '--token', token], { input: 'x' });
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toMatch(/read-only/);
+    await stop(reader);
+    // A mirror of the remote log, checked against the key; another log's directory is refused.
+    const mirror = path.join(tempDir(), 'mirror');
+    const m = await cli(['export-tiles', mirror, '--url', s.url, '--vkey', vkey, '--json']);
+    expect(m.code, m.stderr).toBe(0);
+    expect(JSON.parse(m.stdout)).toMatchObject({ treeSize: 3 });
+    const other = await init(path.join(tempDir(), 'other'), 'other.example/log');
+    const wrongDir = await cli(['export-tiles', mirror, '--url', s.url, '--vkey', other.vkey]);
+    expect(wrongDir.code).not.toBe(0);
+    const port = new URL(s.url).port;
+    const busy = await cli(['serve', '--dir', dir, '--port', port]);
+    expect(busy.code).toBe(6);
+    expect(busy.stderr).toMatch(/in use|another sequencer/);
+    await stop(s);
+  });
+
+  it('prints help to stderr and exits 2 when no command is given', async () => {
+    const r = await cli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Usage: matterlog/);
   });
 
   it('tells a user who serves an uninitialised directory what to do', async () => {
