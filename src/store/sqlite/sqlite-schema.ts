@@ -1,5 +1,6 @@
 /**
- * The SQLite schema of a log. Version 1.
+ * The SQLite schema of a log. Version 2 (version 1, a unique index on whole leaf
+ * hashes and a WITHOUT ROWID tiles table, never shipped).
  *
  * Entries are one row each. Duplicates are found through an index on the first
  * 8 bytes of the leaf hash (leaf_key), not the whole hash: keys are random, so
@@ -12,7 +13,7 @@
  * slower), rewritten as the right edge grows. Every checkpoint ever committed is
  * kept, keyed by tree size.
  */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
