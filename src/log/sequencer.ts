@@ -197,10 +197,14 @@ export class Sequencer {
       if (this.broken !== null && !(await this.recover())) {
         rejectAll(
           batch,
-          new MatterlogError('unavailable', 'the log cannot reach its store; nothing was sequenced, retry shortly', {
-            cause: this.broken,
-            details: { retryAfterSeconds: Math.max(1, Math.ceil((this.nextRecoveryAt - Date.now()) / 1000)) },
-          }),
+          new MatterlogError(
+            'unavailable',
+            `the log cannot commit right now (${(this.broken as Error).message}); nothing was sequenced, retry shortly`,
+            {
+              cause: this.broken,
+              details: { retryAfterSeconds: Math.max(1, Math.ceil((this.nextRecoveryAt - Date.now()) / 1000)) },
+            },
+          ),
         );
         return;
       }
