@@ -199,7 +199,7 @@ export class Sequencer {
           batch,
           new MatterlogError(
             'unavailable',
-            `the log cannot commit right now (${(this.broken as Error).message}); nothing was sequenced, retry shortly`,
+            `the log cannot commit right now (${this.broken instanceof Error ? this.broken.message : String(this.broken)}); nothing was sequenced, retry shortly`,
             {
               cause: this.broken,
               details: { retryAfterSeconds: Math.max(1, Math.ceil((this.nextRecoveryAt - Date.now()) / 1000)) },
