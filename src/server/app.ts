@@ -21,7 +21,7 @@ export function createApp(log: LogService, options: AppOptions = {}): Hono {
   const app = new Hono();
 
   app.use('*', async (c, next) => {
-    // The log is public: any web page (the portal, a monitor) may read it. Set
+    // The log is public, so every web page (the portal, a monitor) may read it. Set
     // before the handler runs: a header added afterwards forces Hono to rebuild
     // the response, which cost tile reads over half their throughput.
     if (c.req.method === 'GET' || c.req.method === 'HEAD') c.header('Access-Control-Allow-Origin', '*');

@@ -103,7 +103,7 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves a directory read-only, as any web server or bucket would (404 for what is absent). */
+/** Serves a directory read-only, like a web server or bucket would (404 for what is absent). */
 export async function serveStatic(root: string): Promise<StaticServer> {
   const server = createServer((req, res) => {
     const rel = path.posix.normalize(decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/'));
