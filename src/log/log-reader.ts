@@ -28,6 +28,8 @@ export interface InclusionProof {
   treeSize: number;
   leafHash: Uint8Array;
   proof: Uint8Array[];
+  /** The signed checkpoint at treeSize, or null when the log signed none at that size. */
+  checkpoint: string | null;
 }
 
 export interface ConsistencyProof {
@@ -93,20 +95,28 @@ export class LogReader {
 
   private readonly fetchTile = (level: number, index: number, width: number) => this.tile(level, index, width);
 
-  /** Resolves a requested tree size against the latest checkpoint (default: the latest). */
-  private async treeSize(requested: number | undefined): Promise<number> {
-    const { size } = await this.checkpoint();
-    if (requested === undefined) return size;
-    if (requested > size) {
-      throw new MatterlogError('not_found', `tree size ${requested} is beyond the latest checkpoint (size ${size})`, {
-        details: { latestSize: size },
-      });
+  /**
+   * Resolves a requested tree size against the latest checkpoint (default: the
+   * latest), with the signed checkpoint at that size when the log signed one.
+   */
+  private async treeSize(requested: number | undefined): Promise<{ size: number; checkpoint: string | null }> {
+    const latest = await this.checkpoint();
+    if (requested === undefined || requested === latest.size) return { size: latest.size, checkpoint: latest.note };
+    if (requested > latest.size) {
+      throw new MatterlogError(
+        'not_found',
+        `tree size ${requested} is beyond the latest checkpoint (size ${latest.size})`,
+        {
+          details: { latestSize: latest.size },
+        },
+      );
     }
-    return requested;
+    const older = await this.store.checkpointAt(requested);
+    return { size: requested, checkpoint: older ? fromUtf8(older.note) : null };
   }
 
   async inclusionProof(index: number, size?: number): Promise<InclusionProof> {
-    const treeSize = await this.treeSize(size);
+    const { size: treeSize, checkpoint } = await this.treeSize(size);
     if (index >= treeSize) {
       throw new MatterlogError('not_found', `leaf index ${index} is not in the tree of size ${treeSize}`);
     }
@@ -114,7 +124,7 @@ export class LogReader {
       inclusionProofFromTiles(index, treeSize, this.fetchTile, this.nodeCache),
       leafHashFromTiles(index, treeSize, this.fetchTile, this.nodeCache),
     ]);
-    return { index, treeSize, leafHash, proof };
+    return { index, treeSize, leafHash, proof, checkpoint };
   }
 
   async inclusionProofByLeafHash(leafHash: Uint8Array, size?: number): Promise<InclusionProof> {
@@ -127,7 +137,7 @@ export class LogReader {
   }
 
   async consistencyProof(size1: number, size2?: number): Promise<ConsistencyProof> {
-    const to = await this.treeSize(size2);
+    const to = (await this.treeSize(size2)).size;
     if (size1 > to) {
       throw new MatterlogError(
         'invalid_input',

@@ -4,7 +4,7 @@
  */
 import type { Context, Hono } from 'hono';
 import type { LogService } from '../app/log-service.js';
-import { fromBase64, fromHex, fromUtf8, toBase64 } from '../ledger/bytes.js';
+import { fromBase64, fromHex, toBase64 } from '../ledger/bytes.js';
 import { MatterlogError } from '../ledger/errors.js';
 import { formatTlogProof } from '../ledger/tlog-proof.js';
 
@@ -44,8 +44,7 @@ export function proofRoutes(app: Hono, log: LogService): void {
       leaf !== undefined
         ? await log.reader.inclusionProofByLeafHash(parseHashParam(leaf), size)
         : await log.reader.inclusionProof(index as number, size);
-    const signed = await log.store.checkpointAt(p.treeSize);
-    const checkpoint = signed ? fromUtf8(signed.note) : null;
+    const checkpoint = p.checkpoint;
     if (c.req.query('format') === 'tlog-proof') {
       if (!checkpoint) {
         throw new MatterlogError(
