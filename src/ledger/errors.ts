@@ -41,6 +41,12 @@ export type ErrorCode =
   | 'config'
   /** The request is not allowed on this resource (e.g. a POST to a read-only path). */
   | 'method_not_allowed'
+  /** Authenticated, but this actor (or its role) may not do this. */
+  | 'forbidden'
+  /** This actor sent too much too fast: retry after `retryAfterSeconds`. */
+  | 'rate_limited'
+  /** A request body larger than the endpoint accepts. */
+  | 'request_too_large'
   /** A bug or an unexpected failure: nothing the caller did wrong. */
   | 'internal';
 

@@ -25,6 +25,9 @@ export const PROBLEMS: Record<ErrorCode, ProblemKind> = {
   unavailable: { status: 503, title: 'The service is unavailable' },
   config: { status: 500, title: 'The server is misconfigured' },
   method_not_allowed: { status: 405, title: 'Method not allowed on this resource' },
+  forbidden: { status: 403, title: 'Not allowed for this actor' },
+  rate_limited: { status: 429, title: 'Too many requests from this actor: retry later' },
+  request_too_large: { status: 413, title: 'The request body is larger than this endpoint accepts' },
   internal: { status: 500, title: 'Internal error' },
 };
 
