@@ -1,0 +1,283 @@
+/**
+ * The PostgreSQL read model (pg, major 8), in the log's PostgreSQL schema.
+ *
+ * Each `apply` is one transaction on a pooled connection: compare-and-swap on
+ * `rm_head` first (its row lock queues any concurrent applier, whose swap then
+ * finds the size moved and fails with `conflict`), then the lookups that decide
+ * "first one wins", then one `unnest` INSERT per table. It commits with
+ * synchronous_commit on. Reads are single statements (READ COMMITTED: each sees
+ * a batch entirely or not at all); `digest()` reads every table through cursors
+ * in one REPEATABLE READ transaction, so it hashes one snapshot without holding
+ * the whole index in memory.
+ */
+import pg from 'pg';
+import { MatterlogError } from '../../ledger/errors.js';
+import type {
+  ActorRecord,
+  EventPage,
+  EventQuery,
+  QuantityQuery,
+  QuantityTotal,
+  ReadModelBatch,
+  ReadModelStore,
+} from '../read-model.js';
+import {
+  checkEventQuery,
+  checkQuantityQuery,
+  checkReadModelBatch,
+  checkToken,
+  eventPage,
+  planReadModelBatch,
+} from '../read-model-batch.js';
+import { DIGEST_TABLES, type DigestRows, ReadModelDigest } from '../read-model-digest.js';
+import {
+  type ActorJoinRow,
+  actorRecords,
+  digestSelects,
+  eventQuerySql,
+  insertRows,
+  quantitiesSql,
+  readModelSql,
+  type SqlDialect,
+  type SqlValue,
+} from '../read-model-sql.js';
+import {
+  columns,
+  DERIVED_TABLES,
+  ensureReadModelSchema,
+  readModelInserts,
+  withConnection,
+} from './postgres-read-model-schema.js';
+import { checkSchemaName, describeLocation, storageFailure } from './postgres-schema.js';
+
+export interface PostgresReadModelOptions {
+  /** The PostgreSQL schema holding the log; default `matterlog`. */
+  schema?: string;
+  /** How many pooled connections reads may use at once; default 10. */
+  poolSize?: number;
+}
+
+const INT8_OID = 20;
+/**
+ * bigint columns (indices, ms times, counts) as numbers: `apply` only accepts
+ * safe integers, so every stored value converts exactly.
+ */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? Number
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+const FETCH_ROWS = 2000;
+
+export class PostgresReadModel implements ReadModelStore {
+  readonly location: string;
+  readonly schema: string;
+  private readonly dialect: SqlDialect;
+  private readonly sql;
+  private readonly inserts;
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    schema: string,
+    location: string,
+    private readonly pool: pg.Pool,
+  ) {
+    this.schema = schema;
+    this.location = location;
+    this.dialect = {
+      prefix: `"${schema}".`,
+      param: (n) => `$${n}`,
+      inList: (column, p) => `${column} = ANY(${p}::text[])`,
+      bindList: (values) => [...values],
+    };
+    this.sql = {
+      ...readModelSql(this.dialect),
+      cas: `UPDATE "${schema}".rm_head SET indexed_size = $2 WHERE indexed_size = $1`,
+      size: `SELECT indexed_size AS size FROM "${schema}".rm_head`,
+      zero: `UPDATE "${schema}".rm_head SET indexed_size = 0`,
+    };
+    this.inserts = readModelInserts(schema);
+  }
+
+  /** Connects to `url` and opens the read model in `options.schema`, creating its tables if absent. */
+  static async open(url: string, options: PostgresReadModelOptions = {}): Promise<PostgresReadModel> {
+    const schema = options.schema ?? 'matterlog';
+    checkSchemaName(schema);
+    const poolSize = options.poolSize ?? 10;
+    if (!Number.isSafeInteger(poolSize) || poolSize < 1) {
+      throw new MatterlogError(
+        'config',
+        `the PostgreSQL pool size must be a whole number, at least 1, not ${poolSize}`,
+      );
+    }
+    const location = describeLocation(url, schema);
+    const pool = new pg.Pool({
+      connectionString: url,
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+      max: poolSize,
+      application_name: 'matterlog read model',
+      types,
+    });
+    // A pooled connection that dies idle is replaced on next use; unheard, its 'error' would crash the process.
+    pool.on('error', () => {});
+    try {
+      await ensureReadModelSchema(pool, schema, location);
+    } catch (e) {
+      await pool.end().catch(() => {});
+      throw e;
+    }
+    return new PostgresReadModel(schema, location, pool);
+  }
+
+  private live(): void {
+    if (this.closing) throw new MatterlogError('unavailable', `the read model on ${this.location} is closed`);
+  }
+
+  private async query<R extends pg.QueryResultRow>(what: string, text: string, values: unknown[] = []): Promise<R[]> {
+    this.live();
+    try {
+      return (await this.pool.query<R>(text, values)).rows;
+    } catch (cause) {
+      throw storageFailure(this.location, what, cause);
+    }
+  }
+
+  private transaction<T>(what: string, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    this.live();
+    return withConnection(this.pool, this.location, what, work);
+  }
+
+  async indexedSize(): Promise<number> {
+    const rows = await this.query<{ size: number }>('read', this.sql.size);
+    return rows[0]?.size ?? 0;
+  }
+
+  async apply(batch: ReadModelBatch): Promise<void> {
+    checkReadModelBatch(batch);
+    await this.transaction('apply', async (c) => {
+      await c.query('BEGIN');
+      await c.query('SET LOCAL synchronous_commit = on');
+      const moved = await c.query(this.sql.cas, [batch.fromSize, batch.toSize]);
+      if (moved.rowCount !== 1) {
+        const at = (await c.query<{ size: number }>(this.sql.size)).rows[0]?.size;
+        throw new MatterlogError('conflict', `the read model is at size ${at}, not ${batch.fromSize}`);
+      }
+      const known = async (text: string, keys: string[]) =>
+        new Set(keys.length === 0 ? [] : (await c.query<{ k: string }>(text, [keys])).rows.map((r) => r.k));
+      const plan = planReadModelBatch(
+        batch,
+        await known(
+          this.sql.findStatements,
+          batch.statements.map((s) => s.textSha256),
+        ),
+        await known(
+          this.sql.findEvents,
+          batch.events.map((e) => e.eventId),
+        ),
+      );
+      const rows = insertRows(plan);
+      for (const table of Object.keys(this.inserts) as (keyof typeof this.inserts)[]) {
+        const tuples = rows[table];
+        // One statement per table: the columns as arrays, unnested by the server.
+        if (tuples.length > 0) await c.query(this.inserts[table], columns(tuples, (tuples[0] as SqlValue[]).length));
+      }
+      await c.query('COMMIT');
+    });
+  }
+
+  async reset(): Promise<void> {
+    await this.transaction('reset', async (c) => {
+      await c.query('BEGIN');
+      // The head row first: its lock waits for (and then excludes) any apply in flight.
+      await c.query(this.sql.zero);
+      // DELETE, not TRUNCATE: TRUNCATE is not MVCC-safe, so a digest's snapshot could see tables emptied.
+      for (const t of DERIVED_TABLES) await c.query(`DELETE FROM "${this.schema}".${t}`);
+      await c.query('COMMIT');
+    });
+  }
+
+  private async lookup(text: string, keys: readonly string[]): Promise<Map<string, number>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.query<{ k: string; index: number }>('read', text, [[...keys]]);
+    return new Map(rows.map((r) => [r.k, r.index]));
+  }
+
+  findStatements(textSha256: readonly string[]): Promise<Map<string, number>> {
+    return this.lookup(this.sql.findStatements, textSha256);
+  }
+
+  findEvents(eventIds: readonly string[]): Promise<Map<string, number>> {
+    return this.lookup(this.sql.findEvents, eventIds);
+  }
+
+  async actors(): Promise<ActorRecord[]> {
+    return actorRecords(await this.query<ActorJoinRow>('read', this.sql.actors));
+  }
+
+  async queryEvents(query: EventQuery): Promise<EventPage> {
+    checkEventQuery(query);
+    const { text, values } = eventQuerySql(this.dialect, query);
+    return eventPage(await this.query<{ index: number; json: string }>('query', text, values), query.limit);
+  }
+
+  async event(eventId: string): Promise<{ index: number; json: string } | null> {
+    return (await this.query<{ index: number; json: string }>('read', this.sql.event, [eventId]))[0] ?? null;
+  }
+
+  async quantities(query: QuantityQuery): Promise<QuantityTotal[]> {
+    checkQuantityQuery(query);
+    const { text, values } = quantitiesSql(this.dialect, query);
+    return this.query<QuantityTotal>('query', text, values);
+  }
+
+  async statementCounts(): Promise<Record<string, number>> {
+    const rows = await this.query<{ kind: string; n: number }>('read', this.sql.statementCounts);
+    return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+  }
+
+  async digest(): Promise<string> {
+    const selects = digestSelects(this.dialect);
+    return this.transaction('digest', async (c) => {
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const size = (await c.query<{ size: number }>(this.sql.size)).rows[0]?.size ?? 0;
+      const d = new ReadModelDigest(size);
+      for (const table of DIGEST_TABLES) {
+        await c.query(`DECLARE rm_digest NO SCROLL CURSOR FOR ${selects[table]}`);
+        for (;;) {
+          const rows = (await c.query(`FETCH FORWARD ${FETCH_ROWS} FROM rm_digest`)).rows;
+          for (const row of rows) d.add(table, row as DigestRows[typeof table]);
+          if (rows.length < FETCH_ROWS) break;
+        }
+        await c.query('CLOSE rm_digest');
+      }
+      await c.query('COMMIT');
+      return d.finish();
+    });
+  }
+
+  async putToken(tokenSha256: string, actor: string, createdMs: number): Promise<void> {
+    checkToken(tokenSha256, actor, createdMs);
+    await this.query('write', this.sql.putToken, [tokenSha256, actor, createdMs]);
+  }
+
+  async tokenActor(tokenSha256: string): Promise<string | null> {
+    return (await this.query<{ actor: string }>('read', this.sql.tokenActor, [tokenSha256]))[0]?.actor ?? null;
+  }
+
+  async revokeTokens(actor: string): Promise<number> {
+    this.live();
+    try {
+      return (await this.pool.query(this.sql.revokeTokens, [actor])).rowCount ?? 0;
+    } catch (cause) {
+      throw storageFailure(this.location, 'write', cause);
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.pool.end();
+    return this.closing;
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * The read model's storage contract: indexes derived from the log's statements
+ * (the actor registry, EPCIS events by EPC, class, location and time, quantities
+ * by material and facility), kept in the same database as the log but in their
+ * own tables. Every driver (memory, sqlite, postgres) implements exactly this,
+ * and one conformance suite (test/store-conformance) runs against each.
+ *
+ * The read model is derived data: everything in it except capture tokens is a
+ * function of the log's entries, written by one indexer (the sequencer's
+ * process) in log order. `matterlog reindex` drops it and rebuilds it from the
+ * entries alone; `digest()` must then be the same as before.
+ *
+ * Guarantees every driver gives:
+ *
+ * - **Atomic batches, compare-and-swap on progress.** `apply` writes a batch's
+ *   rows and the new `indexedSize` together or not at all, and only when the
+ *   stored `indexedSize` is still `batch.fromSize` (else `conflict`, nothing
+ *   written). So a crash between the log's commit and the indexer's leaves the
+ *   read model at an older, consistent size; the indexer resumes from there.
+ * - **First one wins.** A statement whose text digest, or an event whose event
+ *   ID, is already indexed is not indexed again (its rows in a batch are
+ *   dropped, silently): the earliest log index keeps the entry. A dropped
+ *   statement drops every row at its index; a dropped event drops its EPC and
+ *   class rows (its statement row stays). Within one batch, rows are applied in
+ *   the order given. The same for the other tables: a key (actor, vkey) keeps
+ *   its first row; an actor row is an upsert, so the last one wins; every
+ *   revocation is kept; a repeated EPC row (index, field, epc) is kept once;
+ *   class rows are all kept, in the order given per event.
+ * - **Malformed batches are refused whole** with `invalid_input` before any
+ *   write: row indices outside [fromSize, toSize), two statement or event rows
+ *   at one index, EPC/class rows without their event row in the batch, times
+ *   that are not safe integers, quantities that are not finite, or strings
+ *   with NUL or unpaired surrogates (PostgreSQL refuses NUL, UTF-8 cannot hold
+ *   a lone surrogate). The projector must leave such entries out, or the
+ *   indexer would stop at them.
+ * - **Committed reads**, as for the log store: a reader sees a batch entirely or
+ *   not at all (`actors()` and `digest()` read one snapshot across tables).
+ *   Reads may run concurrently with one `apply`; concurrent `apply` calls are
+ *   serialised by the compare-and-swap (all but one get `conflict`).
+ * - **Text order** is by Unicode code point (SQLite BINARY, PostgreSQL
+ *   COLLATE "C"), wherever rows are ordered by a string.
+ * - **Tokens are not derived**: `reset` keeps them. Only their SHA-256 is stored.
+ * - **No SQL built from strings**: every value is a bound parameter.
+ * - **close()** is idempotent; afterwards every call fails with `unavailable`.
+ */
+
+/** An actor's role; what each role may state is `ROLE_KINDS` in src/statements. */
+export type ActorRole =
+  | 'operator'
+  | 'gateway'
+  | 'producer'
+  | 'collector'
+  | 'recycler'
+  | 'auditor'
+  | 'witness'
+  | 'public';
+
+/** One indexed statement: the dedup key and what it is. */
+export interface StatementRow {
+  /** The log index of the entry. */
+  index: number;
+  kind: string;
+  /** Issuer names joined by a single space (most statements have one). */
+  issuers: string;
+  /** The actor the statement speaks for: its issuer, or the actor a gateway captured for. */
+  actor: string;
+  /** ISO 8601 UTC time from the statement, milliseconds since the epoch. */
+  issuedMs: number;
+  /** SHA-256 (hex) of the statement's canonical text: the dedup key. */
+  textSha256: string;
+}
+
+/** An `actor` statement: registers a name (or updates its role) and adds a key. */
+export interface ActorRow {
+  name: string;
+  role: ActorRole;
+  /** The log index of the statement that registered the name first or changed it last. */
+  index: number;
+  /** When the statement says it was issued (ms since the epoch). */
+  issuedMs: number;
+}
+
+export interface ActorKeyRow {
+  actor: string;
+  /** Signed-note verifier key `name+hash+base64`. */
+  vkey: string;
+  /** Log index of the registering statement. */
+  index: number;
+  /** Valid for statements issued at or after this time (ms). */
+  validFromMs: number;
+}
+
+/** A `revocation` statement: the key signs nothing issued at or after `fromMs`. */
+export interface RevocationRow {
+  actor: string;
+  vkey: string;
+  fromMs: number;
+  index: number;
+}
+
+/** One EPCIS event statement. */
+export interface EventRow {
+  index: number;
+  /** The CBV 2.0 event hash ID, `ni:///sha-256;…?ver=CBV2.0`: the event's dedup key. */
+  eventId: string;
+  /** ObjectEvent, AggregationEvent, TransactionEvent, TransformationEvent, AssociationEvent. */
+  eventType: string;
+  eventTimeMs: number;
+  /** The statement's issued time, which is when it was recorded. */
+  recordTimeMs: number;
+  action: string | null;
+  /** As given in the event (a bare CBV word or an absolute URI). */
+  bizStep: string | null;
+  disposition: string | null;
+  readPoint: string | null;
+  bizLocation: string | null;
+  /** The actor the event was recorded for. */
+  actor: string;
+  /** 'self': signed by the actor; 'gateway': signed by the capture gateway for the actor. */
+  custody: 'self' | 'gateway';
+  /** The event as JSON text (with eventID and recordTime filled in), returned by queries. */
+  json: string;
+}
+
+export type EpcField = 'epc' | 'parentID' | 'childEPC' | 'inputEPC' | 'outputEPC';
+export type ClassField = 'quantity' | 'childQuantity' | 'inputQuantity' | 'outputQuantity';
+
+export interface EventEpcRow {
+  index: number;
+  field: EpcField;
+  epc: string;
+}
+
+export interface EventClassRow {
+  index: number;
+  field: ClassField;
+  epcClass: string;
+  /** As given; null when the event gave none. */
+  quantity: number | null;
+  uom: string | null;
+  /** The quantity in kilograms, when the unit is a mass unit. */
+  kg: number | null;
+  /** The event's bizLocation (copied for quantity totals). */
+  facility: string | null;
+  eventTimeMs: number;
+}
+
+export interface ReadModelBatch {
+  /** The read model's `indexedSize` this batch applies on top of. */
+  fromSize: number;
+  /** The log size the read model reaches with this batch. */
+  toSize: number;
+  statements: StatementRow[];
+  actors: ActorRow[];
+  keys: ActorKeyRow[];
+  revocations: RevocationRow[];
+  events: EventRow[];
+  epcs: EventEpcRow[];
+  classes: EventClassRow[];
+}
+
+export interface ActorRecord {
+  name: string;
+  role: ActorRole;
+  index: number;
+  issuedMs: number;
+  /**
+   * When a key was revoked more than once, the revocation with the earliest
+   * `fromMs` counts (on a tie, the lowest index): revoking earlier is stricter.
+   */
+  keys: {
+    vkey: string;
+    index: number;
+    validFromMs: number;
+    revokedFromMs: number | null;
+    revokedIndex: number | null;
+  }[];
+}
+
+/** One EPC condition: the event has one of `values` in one of `fields`. */
+export interface EpcMatch {
+  fields: EpcField[];
+  values: string[];
+}
+export interface ClassMatch {
+  fields: ClassField[];
+  values: string[];
+}
+
+/**
+ * An EPCIS query: every present condition must hold (AND); within one condition
+ * any listed value may match (OR), so an empty list matches nothing. Times are
+ * [from, to) in ms. `limit` must be a whole number from 1 to 10,000
+ * (`invalid_input` otherwise).
+ */
+export interface EventQuery {
+  eventTypes?: string[];
+  actions?: string[];
+  bizSteps?: string[];
+  dispositions?: string[];
+  readPoints?: string[];
+  bizLocations?: string[];
+  actors?: string[];
+  epcs?: EpcMatch[];
+  classes?: ClassMatch[];
+  eventTimeFromMs?: number;
+  eventTimeToMs?: number;
+  recordTimeFromMs?: number;
+  recordTimeToMs?: number;
+  /** Only events at log indices greater than this (the paging cursor). */
+  afterIndex?: number;
+  /** At most this many events, in log order; a page holds exactly `limit` unless it is the last. */
+  limit: number;
+}
+
+export interface EventPage {
+  events: { index: number; json: string }[];
+  /** The cursor for the next page, or null when this is the last. */
+  nextAfterIndex: number | null;
+}
+
+/** Exact matches; event time in [fromMs, toMs). */
+export interface QuantityQuery {
+  facility?: string;
+  epcClass?: string;
+  fromMs?: number;
+  toMs?: number;
+}
+
+/**
+ * Summed kilograms per facility × class × field (only rows with a mass), ordered
+ * by facility (null first), class, field. Sums of doubles may differ between
+ * drivers in the last bits (the addition order is the database's).
+ */
+export interface QuantityTotal {
+  facility: string | null;
+  epcClass: string;
+  field: ClassField;
+  kg: number;
+  /** How many distinct events contributed. */
+  events: number;
+}
+
+export interface ReadModelStore {
+  /** How many log entries the read model covers (0 when empty). */
+  indexedSize(): Promise<number>;
+  /** See "Atomic batches" and "First one wins" above. */
+  apply(batch: ReadModelBatch): Promise<void>;
+  /** Deletes every derived row and sets indexedSize to 0, atomically. Tokens stay. */
+  reset(): Promise<void>;
+
+  /** Text digest (hex) → log index, for those already indexed. */
+  findStatements(textSha256: readonly string[]): Promise<Map<string, number>>;
+  /** Event hash ID → log index, for those already indexed. */
+  findEvents(eventIds: readonly string[]): Promise<Map<string, number>>;
+  /** Every actor with its keys, ordered by name; keys by index (then vkey). Keys of unregistered names are not listed. */
+  actors(): Promise<ActorRecord[]>;
+  queryEvents(query: EventQuery): Promise<EventPage>;
+  /** The event stored under `eventId`, or null. */
+  event(eventId: string): Promise<{ index: number; json: string } | null>;
+  quantities(query: QuantityQuery): Promise<QuantityTotal[]>;
+  /** Counts per kind, for status pages. */
+  statementCounts(): Promise<Record<string, number>>;
+
+  /**
+   * A SHA-256 (hex) over every derived row in a fixed order, with a fixed text
+   * encoding of each value: equal digests mean equal indexes, whatever the driver.
+   */
+  digest(): Promise<string>;
+
+  /** Stores a capture token's SHA-256 (64 lowercase hex digits) for an actor. Replaces an equal hash. */
+  putToken(tokenSha256: string, actor: string, createdMs: number): Promise<void>;
+  /** The actor a token hash belongs to, or null. */
+  tokenActor(tokenSha256: string): Promise<string | null>;
+  /** Removes every token of an actor; returns how many. */
+  revokeTokens(actor: string): Promise<number>;
+
+  /** Releases connections. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,138 @@
+/**
+ * The SQLite schema of the read model (version 1), in the log's own database
+ * file next to the log's tables, every table prefixed `rm_`.
+ *
+ * Tables are STRICT, so a value of the wrong type is refused instead of stored
+ * as something the other drivers would not store. Statements and events are
+ * keyed by log index (rowid tables: appends go to the right edge); the tables
+ * looked up by string key are WITHOUT ROWID, so the key is the table. Every
+ * `queryEvents` condition that can be selective has an index: event and record
+ * time, bizStep, bizLocation, actor, and EPC / class (with the field, and the
+ * index appended by SQLite, so the lookup never touches the table).
+ */
+export const SQLITE_READ_MODEL_VERSION = 1;
+
+const EPC_FIELD_CHECK = `CHECK (field IN ('epc', 'parentID', 'childEPC', 'inputEPC', 'outputEPC'))`;
+const CLASS_FIELD_CHECK = `CHECK (field IN ('quantity', 'childQuantity', 'inputQuantity', 'outputQuantity'))`;
+
+export const SQLITE_READ_MODEL_SCHEMA = `
+CREATE TABLE IF NOT EXISTS rm_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rm_statements (
+  idx         INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  issuers     TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  issued_ms   INTEGER NOT NULL,
+  text_sha256 TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS rm_statements_text ON rm_statements (text_sha256);
+CREATE INDEX IF NOT EXISTS rm_statements_kind ON rm_statements (kind);
+CREATE TABLE IF NOT EXISTS rm_actors (
+  name      TEXT PRIMARY KEY,
+  role      TEXT NOT NULL,
+  idx       INTEGER NOT NULL,
+  issued_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rm_actor_keys (
+  actor         TEXT NOT NULL,
+  vkey          TEXT NOT NULL,
+  idx           INTEGER NOT NULL,
+  valid_from_ms INTEGER NOT NULL,
+  PRIMARY KEY (actor, vkey)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rm_revocations (
+  actor   TEXT NOT NULL,
+  vkey    TEXT NOT NULL,
+  idx     INTEGER NOT NULL,
+  from_ms INTEGER NOT NULL,
+  PRIMARY KEY (actor, vkey, idx)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rm_events (
+  idx            INTEGER PRIMARY KEY,
+  event_id       TEXT NOT NULL,
+  event_type     TEXT NOT NULL,
+  event_time_ms  INTEGER NOT NULL,
+  record_time_ms INTEGER NOT NULL,
+  action         TEXT,
+  biz_step       TEXT,
+  disposition    TEXT,
+  read_point     TEXT,
+  biz_location   TEXT,
+  actor          TEXT NOT NULL,
+  custody        TEXT NOT NULL CHECK (custody IN ('self', 'gateway')),
+  json           TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS rm_events_id ON rm_events (event_id);
+CREATE INDEX IF NOT EXISTS rm_events_time ON rm_events (event_time_ms);
+CREATE INDEX IF NOT EXISTS rm_events_record_time ON rm_events (record_time_ms);
+CREATE INDEX IF NOT EXISTS rm_events_biz_step ON rm_events (biz_step);
+CREATE INDEX IF NOT EXISTS rm_events_biz_location ON rm_events (biz_location);
+CREATE INDEX IF NOT EXISTS rm_events_actor ON rm_events (actor);
+CREATE TABLE IF NOT EXISTS rm_event_epcs (
+  idx   INTEGER NOT NULL,
+  field TEXT NOT NULL ${EPC_FIELD_CHECK},
+  epc   TEXT NOT NULL,
+  PRIMARY KEY (idx, field, epc)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rm_event_epcs_epc ON rm_event_epcs (epc, field);
+CREATE TABLE IF NOT EXISTS rm_event_classes (
+  idx           INTEGER NOT NULL,
+  seq           INTEGER NOT NULL,
+  field         TEXT NOT NULL ${CLASS_FIELD_CHECK},
+  epc_class     TEXT NOT NULL,
+  quantity      REAL,
+  uom           TEXT,
+  kg            REAL,
+  facility      TEXT,
+  event_time_ms INTEGER NOT NULL,
+  PRIMARY KEY (idx, seq)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rm_event_classes_class ON rm_event_classes (epc_class, field);
+CREATE INDEX IF NOT EXISTS rm_event_classes_facility ON rm_event_classes (facility, event_time_ms);
+CREATE TABLE IF NOT EXISTS rm_tokens (
+  token_sha256 TEXT PRIMARY KEY,
+  actor        TEXT NOT NULL,
+  created_ms   INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rm_tokens_actor ON rm_tokens (actor);
+`;
+
+/** The derived tables, which `reset` empties (tokens are not derived). */
+export const DERIVED_TABLES = [
+  'rm_statements',
+  'rm_actors',
+  'rm_actor_keys',
+  'rm_revocations',
+  'rm_events',
+  'rm_event_epcs',
+  'rm_event_classes',
+] as const;
+
+/** Inserts of the planned rows; `?` per column, the row tuple repeated per chunk. */
+export const INSERTS = {
+  statements: {
+    head: 'INSERT INTO rm_statements (idx, kind, issuers, actor, issued_ms, text_sha256) VALUES',
+    tail: '',
+  },
+  // An actor row is an upsert: a later statement changes the role.
+  actors: {
+    head: 'INSERT INTO rm_actors (name, role, idx, issued_ms) VALUES',
+    tail: 'ON CONFLICT (name) DO UPDATE SET role = excluded.role, idx = excluded.idx, issued_ms = excluded.issued_ms',
+  },
+  // A key registered again keeps its first row.
+  keys: { head: 'INSERT OR IGNORE INTO rm_actor_keys (actor, vkey, idx, valid_from_ms) VALUES', tail: '' },
+  revocations: { head: 'INSERT INTO rm_revocations (actor, vkey, idx, from_ms) VALUES', tail: '' },
+  events: {
+    head: `INSERT INTO rm_events (idx, event_id, event_type, event_time_ms, record_time_ms, action, biz_step,
+      disposition, read_point, biz_location, actor, custody, json) VALUES`,
+    tail: '',
+  },
+  epcs: { head: 'INSERT INTO rm_event_epcs (idx, field, epc) VALUES', tail: '' },
+  classes: {
+    head: `INSERT INTO rm_event_classes (idx, seq, field, epc_class, quantity, uom, kg, facility, event_time_ms) VALUES`,
+    tail: '',
+  },
+} as const;

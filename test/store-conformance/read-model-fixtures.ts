@@ -1,0 +1,230 @@
+/**
+ * Builders for read-model batches: each entry is one log index and yields the
+ * rows an indexer would derive from it, so tests read as a list of entries.
+ */
+import { createHash } from 'node:crypto';
+import type {
+  ActorRole,
+  ClassField,
+  EpcField,
+  EventClassRow,
+  EventEpcRow,
+  EventRow,
+  ReadModelBatch,
+} from '../../src/store/read-model.js';
+
+export type Rows = Omit<ReadModelBatch, 'fromSize' | 'toSize'>;
+export type Entry = (index: number) => Partial<Rows>;
+
+/** 2023-11-14T22:13:20Z: well above 2^31 milliseconds. */
+export const T0 = 1_700_000_000_000;
+/** The default event time of the entry at `index`. */
+export const t = (index: number) => T0 + index * 60_000;
+
+export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function statementRow(index: number, kind: string, actor: string, text: string | undefined, issuedMs: number) {
+  return { index, kind, issuers: actor, actor, issuedMs, textSha256: sha256Hex(text ?? `${kind}#${index}`) };
+}
+
+export function statementEntry(kind: string, opts: { text?: string; actor?: string } = {}): Entry {
+  return (i) => ({ statements: [statementRow(i, kind, opts.actor ?? 'someone', opts.text, t(i))] });
+}
+
+export interface EventSpec extends Partial<Omit<EventRow, 'index' | 'json'>> {
+  /** The statement's text (its digest is the statement's dedup key). */
+  text?: string;
+  epcs?: [EpcField, string][];
+  classes?: {
+    field: ClassField;
+    epcClass: string;
+    quantity?: number | null;
+    uom?: string | null;
+    kg?: number | null;
+  }[];
+}
+
+export function eventEntry(spec: EventSpec = {}): Entry {
+  return (index) => {
+    const eventTimeMs = spec.eventTimeMs ?? t(index);
+    const e: Omit<EventRow, 'json'> = {
+      index,
+      eventId: spec.eventId ?? `ni:///sha-256;${sha256Hex(`event ${index}`)}?ver=CBV2.0`,
+      eventType: spec.eventType ?? 'ObjectEvent',
+      eventTimeMs,
+      recordTimeMs: spec.recordTimeMs ?? eventTimeMs + 1000,
+      action: spec.action === undefined ? 'OBSERVE' : spec.action,
+      bizStep: spec.bizStep ?? null,
+      disposition: spec.disposition ?? null,
+      readPoint: spec.readPoint ?? null,
+      bizLocation: spec.bizLocation ?? null,
+      actor: spec.actor ?? 'recycler.example',
+      custody: spec.custody ?? 'self',
+    };
+    const epcs: EventEpcRow[] = (spec.epcs ?? []).map(([field, epc]) => ({ index, field, epc }));
+    const classes: EventClassRow[] = (spec.classes ?? []).map((c) => ({
+      index,
+      field: c.field,
+      epcClass: c.epcClass,
+      quantity: c.quantity ?? null,
+      uom: c.uom ?? null,
+      kg: c.kg ?? null,
+      facility: e.bizLocation,
+      eventTimeMs,
+    }));
+    return {
+      statements: [statementRow(index, 'epcis.event', e.actor, spec.text, e.recordTimeMs)],
+      events: [{ ...e, json: JSON.stringify({ ...e, epcs: spec.epcs ?? [] }) }],
+      epcs,
+      classes,
+    };
+  };
+}
+
+export function actorEntry(
+  name: string,
+  role: ActorRole,
+  vkeys: string[],
+  opts: { text?: string; validFromMs?: number } = {},
+): Entry {
+  return (index) => ({
+    statements: [statementRow(index, 'actor', 'operator.example', opts.text, t(index))],
+    actors: [{ name, role, index, issuedMs: t(index) }],
+    keys: vkeys.map((vkey) => ({ actor: name, vkey, index, validFromMs: opts.validFromMs ?? t(index) })),
+  });
+}
+
+export function revocationEntry(actor: string, vkey: string, fromMs: number, opts: { text?: string } = {}): Entry {
+  return (index) => ({
+    statements: [statementRow(index, 'revocation', 'operator.example', opts.text, t(index))],
+    revocations: [{ actor, vkey, fromMs, index }],
+  });
+}
+
+/** Consecutive batches: each starts where the last ended. */
+export class ReadModelBatches {
+  size = 0;
+
+  next(entries: Entry[]): ReadModelBatch {
+    const b = ReadModelBatches.at(this.size, entries);
+    this.size = b.toSize;
+    return b;
+  }
+
+  static at(fromSize: number, entries: Entry[]): ReadModelBatch {
+    const b: ReadModelBatch = {
+      fromSize,
+      toSize: fromSize + entries.length,
+      statements: [],
+      actors: [],
+      keys: [],
+      revocations: [],
+      events: [],
+      epcs: [],
+      classes: [],
+    };
+    entries.forEach((entry, k) => {
+      const rows = entry(fromSize + k);
+      for (const key of Object.keys(rows) as (keyof Rows)[]) (b[key] as unknown[]).push(...(rows[key] ?? []));
+    });
+    return b;
+  }
+}
+
+/**
+ * Entries 0..8 covering every query condition; the query tests name indices
+ * from this list. Entries 0 and 5 are not events.
+ */
+export function queryDataset(): Entry[] {
+  return [
+    actorEntry('recycler.example', 'recycler', ['recycler.example+0a0b0c0d+AAAA']),
+    eventEntry({
+      action: 'ADD',
+      bizStep: 'receiving',
+      disposition: 'in_progress',
+      readPoint: 'rp:A',
+      bizLocation: 'L1',
+      actor: 'a1',
+      epcs: [
+        ['epc', 'E1'],
+        ['epc', 'E2'],
+      ],
+      classes: [{ field: 'quantity', epcClass: 'C1', quantity: 10, uom: 'KGM', kg: 10 }],
+    }),
+    eventEntry({
+      action: 'OBSERVE',
+      bizStep: 'shipping',
+      disposition: 'in_transit',
+      readPoint: 'rp:B',
+      bizLocation: 'L2',
+      actor: 'a2',
+      epcs: [['epc', 'E2']],
+      classes: [{ field: 'quantity', epcClass: 'C2', quantity: 2, uom: 'TNE', kg: 2000 }],
+    }),
+    eventEntry({
+      eventType: 'TransformationEvent',
+      action: null,
+      bizStep: 'urn:epcglobal:cbv:bizstep:commissioning',
+      bizLocation: 'L1',
+      actor: 'a1',
+      epcs: [
+        ['inputEPC', 'E3'],
+        ['outputEPC', 'E4'],
+      ],
+      classes: [
+        { field: 'inputQuantity', epcClass: 'C1', quantity: 5, uom: 'KGM', kg: 5 },
+        { field: 'outputQuantity', epcClass: 'C3', quantity: 4, uom: 'KGM', kg: 4 },
+      ],
+    }),
+    eventEntry({
+      eventType: 'AggregationEvent',
+      action: 'ADD',
+      bizStep: 'packing',
+      bizLocation: 'L3',
+      actor: 'a3',
+      epcs: [
+        ['parentID', 'P1'],
+        ['childEPC', 'E1'],
+      ],
+      classes: [{ field: 'childQuantity', epcClass: 'C2', quantity: 3, uom: 'EA' }],
+    }),
+    statementEntry('passport'),
+    eventEntry({
+      action: 'DELETE',
+      bizStep: 'shipping',
+      disposition: 'destroyed',
+      bizLocation: 'L2',
+      actor: 'a2',
+      custody: 'gateway',
+      epcs: [['epc', 'E5']],
+    }),
+    eventEntry({
+      eventType: 'TransactionEvent',
+      action: 'ADD',
+      bizStep: 'receiving',
+      readPoint: 'rp:A',
+      actor: 'a3',
+      epcs: [['epc', 'E1']],
+      classes: [{ field: 'quantity', epcClass: 'C1', quantity: 1.5, uom: 'KGM', kg: 1.5 }],
+    }),
+    eventEntry({
+      action: 'ADD',
+      bizStep: 'receiving',
+      bizLocation: 'L1',
+      actor: 'a1',
+      epcs: [['epc', 'E6']],
+      classes: [
+        { field: 'quantity', epcClass: 'C1', quantity: 2.25, uom: 'KGM', kg: 2.25 },
+        { field: 'quantity', epcClass: 'C1', quantity: 0.25, uom: 'KGM', kg: 0.25 },
+      ],
+    }),
+  ];
+}
+
+/** The entry with only the rows of `keep`: what "first one wins" leaves of a duplicate. */
+export function only(entry: Entry, keep: (keyof Rows)[]): Entry {
+  return (index) => {
+    const rows = entry(index);
+    return Object.fromEntries(keep.map((k) => [k, rows[k] ?? []]));
+  };
+}
