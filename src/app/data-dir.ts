@@ -33,11 +33,25 @@ export interface DataDirConfig {
   databaseUrl?: string;
   /** The PostgreSQL schema holding the log (default "matterlog"). */
   databaseSchema?: string;
+  /**
+   * The operator's statement key (operator.key): the root of the actor registry.
+   * Kept apart from the log key, which signs checkpoints and nothing else.
+   */
+  operator?: ActorKeyConfig;
+  /** The EPCIS capture gateway's key (gateway.key): signs events captured over HTTP. */
+  gateway?: ActorKeyConfig;
+}
+
+export interface ActorKeyConfig {
+  name: string;
+  vkey: string;
 }
 
 export const CONFIG_FILE = 'config.json';
 export const KEY_FILE = 'log.key';
 export const SQLITE_FILE = 'matterlog.db';
+export const OPERATOR_KEY_FILE = 'operator.key';
+export const GATEWAY_KEY_FILE = 'gateway.key';
 
 export function sqlitePath(dir: string): string {
   return path.join(dir, SQLITE_FILE);
@@ -103,10 +117,14 @@ export function prepareDataDir(
   const key = ed25519NoteKey(origin, randomBytes(32));
   const keyFile = path.join(dir, KEY_FILE);
   writeFileDurably(keyFile, `${key.skey}\n`, 0o600);
+  const operator = writeActorKey(dir, OPERATOR_KEY_FILE, `${origin}/operator`);
+  const gateway = writeActorKey(dir, GATEWAY_KEY_FILE, `${origin}/capture-gateway`);
   const token = `mlt_${randomBytes(24).toString('base64url')}`;
   const config: DataDirConfig = {
     origin,
     vkey: key.vkey,
+    operator,
+    gateway,
     createdAt: new Date().toISOString(),
     operatorTokenSha256: tokenHash(token),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
@@ -117,7 +135,14 @@ export function prepareDataDir(
     key,
     token,
     rollback() {
-      for (const f of [keyFile, sqlitePath(dir), `${sqlitePath(dir)}-wal`, `${sqlitePath(dir)}-shm`]) {
+      for (const f of [
+        keyFile,
+        path.join(dir, OPERATOR_KEY_FILE),
+        path.join(dir, GATEWAY_KEY_FILE),
+        sqlitePath(dir),
+        `${sqlitePath(dir)}-wal`,
+        `${sqlitePath(dir)}-shm`,
+      ]) {
         rmSync(f, { force: true });
       }
       if (created) rmSync(dir, { recursive: true, force: true });
@@ -155,25 +180,60 @@ export function loadDataDir(dir: string): LoadedDataDir {
 /** Reads the log's signing key, refusing one that others can read. Only the sequencer needs it. */
 export function loadSigningKey(loaded: LoadedDataDir): Ed25519NoteKey {
   const keyFile = path.join(loaded.dir, KEY_FILE);
+  const key = readPrivateKey(keyFile, "the log's signing key (a read-only node can run with --read-only)");
+  if (key.vkey !== loaded.config.vkey) {
+    throw new MatterlogError('config', `${keyFile} does not match the verifier key in ${CONFIG_FILE}`);
+  }
+  return key;
+}
+
+/** Reads a private key file, refusing one others can read (mode must be 0600 or stricter). */
+export function readPrivateKey(file: string, what: string): Ed25519NoteKey {
   let mode: number;
   try {
-    mode = statSync(keyFile).mode & 0o777;
+    mode = statSync(file).mode & 0o777;
   } catch (cause) {
-    throw new MatterlogError(
-      'config',
-      `cannot read the log's signing key ${keyFile} (${(cause as Error).message}); a read-only node can run with --read-only`,
-      { cause },
-    );
+    throw new MatterlogError('config', `cannot read ${what} ${file} (${(cause as Error).message})`, { cause });
   }
   if ((mode & 0o077) !== 0) {
     throw new MatterlogError(
       'config',
-      `${keyFile} is readable by others (mode ${mode.toString(8)}); run "chmod 600 ${keyFile}": it is the log's signing key`,
+      `${file} is readable by others (mode ${mode.toString(8)}); run "chmod 600 ${file}": it is ${what}`,
     );
   }
-  const key = parseSignerKey(readFileSync(keyFile, 'utf8'));
-  if (key.vkey !== loaded.config.vkey) {
-    throw new MatterlogError('config', `${keyFile} does not match the verifier key in ${CONFIG_FILE}`);
+  return parseSignerKey(readFileSync(file, 'utf8'));
+}
+
+function writeActorKey(dir: string, file: string, name: string): ActorKeyConfig {
+  const key = ed25519NoteKey(name, randomBytes(32));
+  writeFileDurably(path.join(dir, file), `${key.skey}\n`, 0o600);
+  return { name, vkey: key.vkey };
+}
+
+/**
+ * Makes sure a data directory has its operator and gateway keys: a directory
+ * initialised before statements existed gets them now (config.json rewritten
+ * last, as in init). Only the sequencing node calls this; it holds the keys.
+ */
+export function ensureActorKeys(loaded: LoadedDataDir): LoadedDataDir {
+  const { dir, config } = loaded;
+  if (config.operator && config.gateway) return loaded;
+  const next: DataDirConfig = { ...config };
+  if (!next.operator) next.operator = writeActorKey(dir, OPERATOR_KEY_FILE, `${config.origin}/operator`);
+  if (!next.gateway) next.gateway = writeActorKey(dir, GATEWAY_KEY_FILE, `${config.origin}/capture-gateway`);
+  writeFileDurably(path.join(dir, CONFIG_FILE), `${JSON.stringify(next, null, 2)}\n`, 0o600);
+  return { ...loaded, config: next };
+}
+
+/** Reads the operator's or the gateway's signing key, with the same checks as the log key. */
+export function loadActorKey(loaded: LoadedDataDir, which: 'operator' | 'gateway'): Ed25519NoteKey {
+  const expected = loaded.config[which];
+  const file = path.join(loaded.dir, which === 'operator' ? OPERATOR_KEY_FILE : GATEWAY_KEY_FILE);
+  if (!expected)
+    throw new MatterlogError('config', `${loaded.dir} has no ${which} key yet; start "matterlog serve" once`);
+  const key = readPrivateKey(file, `the ${which} key`);
+  if (key.vkey !== expected.vkey) {
+    throw new MatterlogError('config', `${file} does not match the ${which} verifier key in ${CONFIG_FILE}`);
   }
   return key;
 }

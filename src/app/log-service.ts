@@ -7,13 +7,31 @@ import { utf8 } from '../ledger/bytes.js';
 import { formatCheckpoint } from '../ledger/checkpoint.js';
 import { MatterlogError } from '../ledger/errors.js';
 import { emptyRoot } from '../ledger/hash.js';
-import { type NoteVerifier, signNote } from '../ledger/note.js';
+import { type Ed25519NoteKey, type NoteVerifier, signNote } from '../ledger/note.js';
+import { Indexer } from '../log/indexer.js';
 import { LogReader } from '../log/log-reader.js';
 import { defaultSequencerOptions, Sequencer, type SequencerOptions } from '../log/sequencer.js';
+import { ActorRegistry } from '../statements/registry.js';
 import type { LogIdentity, LogStore } from '../store/contract.js';
+import type { ReadModelStore } from '../store/read-model.js';
+import { SqliteReadModel } from '../store/sqlite/sqlite-read-model.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { type DataDirConfig, loadDataDir, loadSigningKey, prepareDataDir, sqlitePath } from './data-dir.js';
+import { ActorAdmin } from './actor-admin.js';
+import { type CaptureLimits, CaptureService, defaultCaptureLimits } from './capture-service.js';
+import {
+  type ActorKeyConfig,
+  type DataDirConfig,
+  ensureActorKeys,
+  loadActorKey,
+  loadDataDir,
+  loadSigningKey,
+  prepareDataDir,
+  sqlitePath,
+} from './data-dir.js';
 import { useNodeCrypto } from './node-crypto.js';
+import { defaultRateLimit, type RateLimit, RateLimiter } from './rate-limiter.js';
+import { createProjector, type RegistryRef } from './read-model-projection.js';
+import { type StatementRefusal, StatementService } from './statement-service.js';
 
 useNodeCrypto();
 
@@ -86,25 +104,78 @@ export interface LogService {
   reader: LogReader;
   /** Null in read-only mode (no lease taken). */
   sequencer: Sequencer | null;
+  /** The indexes derived from the log (shared by every node on the same store). */
+  readModel: ReadModelStore;
+  /** The statement services: only on the sequencing node. */
+  ingest: Ingest | null;
   close(): Promise<void>;
+}
+
+/** What the sequencing node adds: the actor registry and the ways statements come in. */
+export interface Ingest {
+  registry: RegistryRef;
+  indexer: Indexer;
+  statements: StatementService;
+  capture: CaptureService;
+  actors: ActorAdmin;
+}
+
+export interface IngestOptions {
+  skewMs: number;
+  maxBatch: number;
+  rateLimit: RateLimit;
+  capture: CaptureLimits;
+  onRefused?: (refusals: StatementRefusal[], who: string) => void;
+}
+
+export const defaultIngestOptions: IngestOptions = {
+  skewMs: 300_000,
+  maxBatch: 10_000,
+  rateLimit: defaultRateLimit,
+  capture: defaultCaptureLimits,
+};
+
+export async function openReadModel(dir: string, options: StoreOptions): Promise<ReadModelStore> {
+  const url = options.databaseUrl;
+  if (!url) return SqliteReadModel.open(sqlitePath(dir));
+  const { PostgresReadModel } = await import('../store/postgres/postgres-read-model.js');
+  return PostgresReadModel.open(url, options.databaseSchema ? { schema: options.databaseSchema } : {});
+}
+
+/** The registry as the read model has it, rooted at the configured operator key. */
+export async function loadRegistry(
+  config: Pick<DataDirConfig, 'operator'>,
+  readModel: ReadModelStore,
+): Promise<ActorRegistry> {
+  if (!config.operator) throw new MatterlogError('config', 'this data directory has no operator key yet');
+  const registry = new ActorRegistry(config.operator);
+  for (const a of await readModel.actors()) registry.load(a);
+  return registry;
 }
 
 export interface OpenLogOptions extends StoreOptions {
   dir: string;
   /** Take the sequencer lease and accept appends. */
   sequence: boolean;
+  ingest?: Partial<IngestOptions>;
+  /** Progress of the read model catching up with the log at start. */
+  onIndexProgress?: (indexed: number, target: number) => void;
   sequencer?: Partial<Omit<SequencerOptions, 'signer' | 'verifier' | 'holder'>>;
 }
 
 export async function openLog(options: OpenLogOptions): Promise<LogService> {
-  const loaded = loadDataDir(options.dir);
+  const loaded = options.sequence ? ensureActorKeys(loadDataDir(options.dir)) : loadDataDir(options.dir);
   const { config, verifier } = loaded;
   const key = options.sequence ? loadSigningKey(loaded) : null;
-  const store = await openStore(options.dir, {
+  const storeOptions = {
     databaseUrl: options.databaseUrl ?? config.databaseUrl,
     databaseSchema: options.databaseSchema ?? config.databaseSchema,
-  });
+  };
+  const store = await openStore(options.dir, storeOptions);
+  let readModel: ReadModelStore | null = null;
+  let sequencer: Sequencer | null = null;
   try {
+    readModel = await openReadModel(options.dir, storeOptions);
     const identity = await store.identity();
     if (!identity) throw new MatterlogError('config', `${store.location} holds no log; run "matterlog init" first`);
     if (identity.vkey !== config.vkey) {
@@ -113,7 +184,7 @@ export async function openLog(options: OpenLogOptions): Promise<LogService> {
         `${store.location} holds the log "${identity.origin}" (${identity.vkey}), not the one configured in ${options.dir} (${config.vkey})`,
       );
     }
-    const sequencer = key
+    sequencer = key
       ? await Sequencer.start(store, {
           ...defaultSequencerOptions,
           ...options.sequencer,
@@ -123,20 +194,81 @@ export async function openLog(options: OpenLogOptions): Promise<LogService> {
         })
       : null;
     const reader = new LogReader(store);
+    const ingest = sequencer
+      ? await startIngest(
+          store,
+          readModel,
+          sequencer,
+          {
+            operator: loadActorKey(loaded, 'operator'),
+            gateway: loadActorKey(loaded, 'gateway'),
+          },
+          {
+            ...defaultIngestOptions,
+            ...options.ingest,
+            ...(options.onIndexProgress ? { onIndexProgress: options.onIndexProgress } : {}),
+          },
+        )
+      : null;
+    const rm = readModel;
+    const seq = sequencer;
     return {
       identity,
-      config,
+      config: loaded.config,
       verifier,
       store,
       reader,
       sequencer,
+      readModel,
+      ingest,
       async close() {
-        await sequencer?.stop();
+        await seq?.stop();
+        await ingest?.indexer.idle();
+        await rm.close();
         await store.close();
       },
     };
   } catch (e) {
+    await sequencer?.stop().catch(() => {});
+    await readModel?.close().catch(() => {});
     await store.close();
     throw e;
   }
+}
+
+/** Starts the statement services of a sequencing node (exported for in-memory test logs). */
+export async function startIngest(
+  store: LogStore,
+  readModel: ReadModelStore,
+  sequencer: Sequencer,
+  keys: { operator: Ed25519NoteKey; gateway: Ed25519NoteKey },
+  options: IngestOptions & { onIndexProgress?: (indexed: number, target: number) => void },
+): Promise<Ingest> {
+  const operatorKey = keys.operator;
+  const gatewayKey = keys.gateway;
+  const operator: ActorKeyConfig = { name: operatorKey.signer.name, vkey: operatorKey.vkey };
+  const gateway: ActorKeyConfig = { name: gatewayKey.signer.name, vkey: gatewayKey.vkey };
+  const registry: RegistryRef = { current: await loadRegistry({ operator }, readModel) };
+  const indexer = new Indexer(store, readModel, createProjector(registry), {
+    chunk: 1000,
+    ...(options.onIndexProgress ? { onProgress: options.onIndexProgress } : {}),
+  });
+  // Entries sequenced while no indexer ran (a crash, raw appends) are indexed before anything is checked.
+  await indexer.catchUp();
+  const statements = new StatementService(
+    store,
+    sequencer,
+    readModel,
+    indexer,
+    registry,
+    new RateLimiter(options.rateLimit),
+    {
+      skewMs: options.skewMs,
+      maxBatch: options.maxBatch,
+      ...(options.onRefused ? { onRefused: options.onRefused } : {}),
+    },
+  );
+  const actors = new ActorAdmin(operatorKey, gateway, statements, registry, readModel);
+  const capture = new CaptureService(statements, gatewayKey.signer, options.capture);
+  return { registry, indexer, statements, capture, actors };
 }

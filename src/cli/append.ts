@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { envString } from '../app/env.js';
 import { toBase64 } from '../ledger/bytes.js';
 import { MAX_ENTRY_SIZE } from '../ledger/entry-bundle.js';
 import { MatterlogError } from '../ledger/errors.js';
 import { intArg, runAction } from './common.js';
 import { joinUrl, request } from './http-client.js';
 import { info, printJson, progress } from './output.js';
+import { operatorOptions, operatorToken, urlOption } from './remote.js';
 
 interface AppendOptions {
   url: string;
@@ -24,7 +24,6 @@ interface AppendResult {
   treeSize: number;
 }
 
-export const DEFAULT_URL = 'http://127.0.0.1:8080';
 /** Base64 bytes per JSON request, well under the server's default 16 MiB body limit. */
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
@@ -54,41 +53,14 @@ function splitLines(data: Buffer, where: string): { line: Buffer; where: string 
   return out;
 }
 
-function operatorToken(opts: AppendOptions): string {
-  if (opts.tokenFile) {
-    try {
-      return readFileSync(opts.tokenFile, 'utf8').trim();
-    } catch (cause) {
-      throw new MatterlogError('config', `cannot read the token file ${opts.tokenFile}: ${(cause as Error).message}`, {
-        cause,
-      });
-    }
-  }
-  if (opts.token) return opts.token;
-  throw new MatterlogError(
-    'config',
-    'no operator token: set MATTERLOG_TOKEN, or pass --token-file (or --token, visible to other users in ps)',
-  );
-}
-
 export function appendCommand(setExit: (code: number) => void): Command {
-  return new Command('append')
+  const cmd = new Command('append')
     .summary('append entries to a log (operator)')
     .description(
       'Appends each FILE (or standard input, "-") as one entry and prints each entry\'s index, one per line, in input order. With --lines, every line is one entry, byte for byte without its line ending (\\n or \\r\\n); empty lines are skipped. All input is read and checked before anything is sent, so bad input appends nothing. Entries already in the log get the index they already have, so re-running after a failure is safe. When the log pushes back (503 with Retry-After), waits as told and retries.',
     )
-    .argument('[files...]', 'files to append; "-" or nothing reads standard input')
-    .option('--url <url>', 'the log server (env MATTERLOG_URL)', envString(process.env, 'URL') ?? DEFAULT_URL)
-    .option(
-      '--token <token>',
-      'operator token from "matterlog init" (env MATTERLOG_TOKEN)',
-      envString(process.env, 'TOKEN'),
-    )
-    .option(
-      '--token-file <file>',
-      'read the operator token from a file (env MATTERLOG_TOKEN_FILE)',
-      envString(process.env, 'TOKEN_FILE'),
-    )
+    .argument('[files...]', 'files to append; "-" or nothing reads standard input');
+  return operatorOptions(urlOption(cmd))
     .option('--lines', 'one entry per input line')
     .option('--batch <n>', 'most entries per request with --lines', intArg(1, 10_000), 1000)
     .option('--json', 'print the results as a JSON array')

@@ -50,6 +50,15 @@ export async function runAction(body: () => Promise<number | undefined>): Promis
   } catch (e) {
     if (isMatterlogError(e)) {
       process.stderr.write(`matterlog: ${e.message}\n`);
+      // Every refused statement or invalid spot, not only the first: fix them all in one go.
+      const list = e.details['refused'] ?? e.details['errors'];
+      if (Array.isArray(list) && list.length > 1) {
+        for (const item of list.slice(0, 50) as Record<string, unknown>[]) {
+          const where = item['statement'] !== undefined ? `statement ${item['statement']}` : (item['pointer'] ?? '');
+          process.stderr.write(`  ${String(where) || '/'}: ${String(item['reason'] ?? '')}\n`);
+        }
+        if (list.length > 50) process.stderr.write(`  … and ${list.length - 50} more\n`);
+      }
       return exitCodeFor(e.code);
     }
     process.stderr.write(`matterlog: unexpected error: ${(e as Error).stack ?? String(e)}\n`);

@@ -16,7 +16,7 @@ export const EXIT = {
   splitView: 4,
   /** The server or database could not be reached, or asked us to come back later. */
   unavailable: 5,
-  /** Configuration, credentials or state prevent running: not initialised, already initialised, wrong token, lock held. */
+  /** Configuration, credentials or state prevent running: not initialised, already initialised, wrong token, unregistered actor or revoked key, lock held. */
   config: 6,
 } as const;
 
@@ -26,9 +26,9 @@ export const EXIT_CODES_HELP = `Exit codes:
   2  usage error (bad flags or arguments)
   3  verification failed (signature, proof, tile or entry)
   4  split view: the log showed two inconsistent checkpoints
-  5  server or database unavailable (or pushed back)
-  6  configuration: not initialised, already initialised, wrong or missing token,
-     another sequencer running`;
+  5  server or database unavailable (or pushed back, or rate-limited)
+  6  configuration or permission: not initialised, already initialised, wrong or
+     missing token, an actor or key the log does not accept, another sequencer running`;
 
 export function exitCodeFor(code: ErrorCode): number {
   switch (code) {
@@ -41,15 +41,18 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.splitView;
     case 'unavailable':
     case 'pushback':
+    case 'rate_limited':
     case 'storage_failure':
       return EXIT.unavailable;
     case 'config':
     case 'unauthorized':
+    case 'forbidden':
     case 'conflict':
     case 'lock_held':
       return EXIT.config;
     case 'invalid_input':
     case 'entry_too_large':
+    case 'request_too_large':
     case 'method_not_allowed':
       return EXIT.usage;
     default:

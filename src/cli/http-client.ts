@@ -41,7 +41,7 @@ export async function request(url: string, options: RequestOptions = {}): Promis
     }
     // A 503 with Retry-After is pushback or a passing outage: wait and retry. One
     // without it (e.g. a read-only node refusing appends) will not change.
-    if (res.status === 503 && res.headers.has('Retry-After') && attempt < retries) {
+    if ((res.status === 503 || res.status === 429) && res.headers.has('Retry-After') && attempt < retries) {
       const after = Number(res.headers.get('Retry-After'));
       await res.arrayBuffer().catch(() => {});
       await sleep(Math.min(30, Number.isFinite(after) ? after : 1) * 1000);
@@ -56,20 +56,25 @@ async function responseError(url: string, res: Response): Promise<MatterlogError
   const text = await res.text().catch(() => '');
   if ((res.headers.get('Content-Type') ?? '').startsWith('application/problem+json')) {
     try {
-      const p = JSON.parse(text) as { code?: ErrorCode; detail?: string };
-      if (p.code && p.detail) return new MatterlogError(p.code, `${p.detail} (HTTP ${res.status} from ${url})`);
+      const p = JSON.parse(text) as { code?: ErrorCode; detail?: string; [k: string]: unknown };
+      if (p.code && p.detail) {
+        const { type: _t, title: _ti, status: _s, detail, code, instance: _i, ...details } = p;
+        return new MatterlogError(code, `${detail} (HTTP ${res.status} from ${url})`, { details });
+      }
     } catch {
       // fall through to the generic error
     }
   }
   const code: ErrorCode =
-    res.status === 404
-      ? 'not_found'
-      : res.status === 401
-        ? 'unauthorized'
-        : res.status >= 500
-          ? 'unavailable'
-          : 'invalid_input';
+    res.status === 429
+      ? 'rate_limited'
+      : res.status === 404
+        ? 'not_found'
+        : res.status === 401
+          ? 'unauthorized'
+          : res.status >= 500
+            ? 'unavailable'
+            : 'invalid_input';
   return new MatterlogError(code, `HTTP ${res.status} from ${url}: ${text.slice(0, 200)}`);
 }
 

@@ -3,11 +3,17 @@
  */
 import { Command, CommanderError } from 'commander';
 import { API_VERSION } from '../server/app.js';
+import { actorCommand } from './actor.js';
 import { appendCommand } from './append.js';
+import { captureCommand } from './capture.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { exportTilesCommand } from './export-tiles.js';
 import { initCommand } from './init.js';
+import { keygenCommand } from './keygen.js';
+import { reindexCommand } from './reindex.js';
 import { serveCommand } from './serve.js';
+import { signCommand } from './sign.js';
+import { submitCommand } from './submit.js';
 import { verifyCommand } from './verify.js';
 
 export async function run(argv: string[]): Promise<number> {
@@ -16,7 +22,9 @@ export async function run(argv: string[]): Promise<number> {
     code = c;
   };
   const program = new Command('matterlog')
-    .description('An open, verifiable ledger for recycling: a C2SP tlog-tiles transparency log.')
+    .description(
+      'An open, verifiable ledger for recycling: signed statements and GS1 EPCIS 2.0 events in a C2SP tlog-tiles transparency log.',
+    )
     .version(API_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
@@ -24,7 +32,19 @@ export async function run(argv: string[]): Promise<number> {
       `\n${EXIT_CODES_HELP}\n\nEvery option also reads a MATTERLOG_* environment variable, named in its help.`,
     )
     .exitOverride();
-  for (const make of [initCommand, serveCommand, appendCommand, verifyCommand, exportTilesCommand]) {
+  for (const make of [
+    initCommand,
+    serveCommand,
+    appendCommand,
+    verifyCommand,
+    exportTilesCommand,
+    keygenCommand,
+    actorCommand,
+    signCommand,
+    submitCommand,
+    captureCommand,
+    reindexCommand,
+  ]) {
     program.addCommand(make(setExit).exitOverride().addHelpText('after', `\n${EXIT_CODES_HELP}`));
   }
   if (argv.length <= 2) {

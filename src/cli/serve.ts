@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { isInitialised } from '../app/data-dir.js';
 import { envInteger, envString } from '../app/env.js';
-import { initLog, openLog } from '../app/log-service.js';
+import { defaultIngestOptions, initLog, openLog } from '../app/log-service.js';
+import { defaultRateLimit } from '../app/rate-limiter.js';
 import { defaultSequencerOptions } from '../log/sequencer.js';
 import { startServer } from '../server/http-server.js';
 import { databaseOptions, dirOption, intArg, runAction } from './common.js';
-import { info, printJson } from './output.js';
+import { info, type Progress, printJson, progress } from './output.js';
 
 interface ServeOptions {
   dir: string;
@@ -19,15 +20,18 @@ interface ServeOptions {
   maxBatchSize: number;
   maxBatchDelay: number;
   maxPending: number;
+  clockSkew: number;
+  rateLimit: number;
+  rateBurst: number;
   json?: boolean;
 }
 
 export function serveCommand(setExit: (code: number) => void): Command {
   const env = process.env;
   const cmd = new Command('serve')
-    .summary('serve the log over HTTP (tlog-tiles, proofs, append)')
+    .summary('serve the log over HTTP (tlog-tiles, proofs, statements, EPCIS)')
     .description(
-      'Serves the log: GET /checkpoint and /tile/… as C2SP tlog-tiles specifies, proofs under /proof/…, POST /append for the operator, /openapi.json. Stops cleanly on SIGINT/SIGTERM: everything already accepted is sequenced before the process exits.',
+      'Serves the log: GET /checkpoint and /tile/… as C2SP tlog-tiles specifies, proofs under /proof/…, POST /statements (signed statements, the public way in), the EPCIS 2.0 capture and query interface under /epcis/…, the actor registry under /actors, POST /append for the operator, /openapi.json. Stops cleanly on SIGINT/SIGTERM: everything already accepted is sequenced before the process exits.',
     )
     .option('--host <host>', 'address to listen on (env MATTERLOG_HOST)', envString(env, 'HOST') ?? '127.0.0.1')
     .option(
@@ -57,6 +61,24 @@ export function serveCommand(setExit: (code: number) => void): Command {
       intArg(1),
       envInteger(env, 'MAX_PENDING', 1) ?? defaultSequencerOptions.maxPendingEntries,
     )
+    .option(
+      '--clock-skew <seconds>',
+      'how far in the future a statement\'s "issued" may be (env MATTERLOG_CLOCK_SKEW)',
+      intArg(0, 86_400),
+      envInteger(env, 'CLOCK_SKEW', 0, 86_400) ?? defaultIngestOptions.skewMs / 1000,
+    )
+    .option(
+      '--rate-limit <n>',
+      'statements per second each actor may submit on average; 0 turns the limit off (env MATTERLOG_RATE_LIMIT)',
+      intArg(0),
+      envInteger(env, 'RATE_LIMIT', 0) ?? defaultRateLimit.perSecond,
+    )
+    .option(
+      '--rate-burst <n>',
+      'statements an actor may submit at once (env MATTERLOG_RATE_BURST)',
+      intArg(1),
+      envInteger(env, 'RATE_BURST', 1) ?? defaultRateLimit.burst,
+    )
     .option('--json', 'print {"url","origin","vkey","treeSize"} as JSON once listening');
   dirOption(cmd);
   databaseOptions(cmd);
@@ -68,6 +90,7 @@ export function serveCommand(setExit: (code: number) => void): Command {
         info(`Verifier key: ${r.vkey}`);
         info(`Operator token (shown once): ${r.token}`);
       }
+      let bar: Progress | undefined;
       const log = await openLog({
         dir: opts.dir,
         databaseUrl: opts.databaseUrl,
@@ -78,7 +101,24 @@ export function serveCommand(setExit: (code: number) => void): Command {
           maxBatchDelayMs: opts.maxBatchDelay,
           maxPendingEntries: opts.maxPending,
         },
+        ingest: {
+          skewMs: opts.clockSkew * 1000,
+          rateLimit: { perSecond: opts.rateLimit, burst: opts.rateBurst },
+          // Refusals are logged: an operator sees who is sending what the log will not take.
+          onRefused: (refusals, who) => {
+            const first = refusals[0];
+            info(
+              `matterlog: refused ${refusals.length} statement(s) from ${who}: ${first?.code}: ${first?.reason}${refusals.length > 1 ? ' (and more)' : ''}`,
+            );
+          },
+        },
+        onIndexProgress: (done, target) => {
+          bar ??= progress('indexing the log', target, !opts.json && target - done > 10_000);
+          bar.total(target);
+          bar.update(done);
+        },
       });
+      bar?.stop();
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
         server = await startServer(log, { host: opts.host, port: opts.port });

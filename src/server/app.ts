@@ -8,13 +8,41 @@ import { MatterlogError } from '../ledger/errors.js';
 import { openApiDocument } from './openapi.js';
 import { PROBLEMS, problemResponse } from './problem.js';
 import { type AppendLimits, appendRoutes, defaultAppendLimits } from './routes-append.js';
+import { epcisRoutes } from './routes-epcis.js';
 import { logRoutes } from './routes-log.js';
 import { proofRoutes } from './routes-proofs.js';
+import { defaultStatementLimits, type StatementLimits, statementRoutes } from './routes-statements.js';
 
 export const API_VERSION = '0.1.0';
 
+const READ_ONLY = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** Methods × paths answered with 405, and what those paths allow instead. */
+export const METHOD_NOT_ALLOWED: readonly (readonly [readonly string[], readonly string[], string])[] = [
+  [
+    READ_ONLY,
+    [
+      '/',
+      '/checkpoint',
+      '/tile/*',
+      '/proof/*',
+      '/openapi.json',
+      '/healthz',
+      '/problems/*',
+      '/epcis/events',
+      '/epcis/events/*',
+      '/epcis/capture/*',
+    ],
+    'GET, HEAD',
+  ],
+  [['GET', 'PUT', 'PATCH', 'DELETE'], ['/append', '/statements', '/epcis/capture', '/actors/revocations'], 'POST'],
+  [['PUT', 'PATCH', 'DELETE'], ['/actors'], 'GET, POST'],
+  [['GET', 'PUT', 'PATCH'], ['/actors/tokens'], 'POST, DELETE'],
+];
+
 export interface AppOptions {
   append?: Partial<AppendLimits>;
+  statements?: Partial<StatementLimits>;
 }
 
 export function createApp(log: LogService, options: AppOptions = {}): Hono {
@@ -34,8 +62,11 @@ export function createApp(log: LogService, options: AppOptions = {}): Hono {
       origin: log.identity.origin,
       vkey: log.identity.vkey,
       treeSize: cp.size,
+      operator: log.config.operator ?? null,
+      gateway: log.config.gateway ?? null,
       sequencer: log.sequencer !== null,
       store: log.store.driver,
+      indexedSize: await log.readModel.indexedSize(),
     });
   });
 
@@ -56,6 +87,8 @@ export function createApp(log: LogService, options: AppOptions = {}): Hono {
   logRoutes(app, log);
   proofRoutes(app, log);
   appendRoutes(app, log, { ...defaultAppendLimits, ...options.append });
+  statementRoutes(app, log, { ...defaultStatementLimits, ...options.statements });
+  epcisRoutes(app, log);
 
   const doc = openApiDocument(API_VERSION);
   app.get('/openapi.json', (c) => c.json(doc));
@@ -68,13 +101,11 @@ export function createApp(log: LogService, options: AppOptions = {}): Hono {
   });
 
   // Known paths with the wrong method: 405 and what is allowed, not 404.
-  const notAllowed = (allow: string) => () => {
-    throw new MatterlogError('method_not_allowed', `this resource allows ${allow} only`, { details: { allow } });
-  };
-  for (const path of ['/', '/checkpoint', '/tile/*', '/proof/*', '/openapi.json', '/healthz', '/problems/*']) {
-    app.on(['POST', 'PUT', 'PATCH', 'DELETE'], path, notAllowed('GET, HEAD'));
+  for (const [methods, paths, allow] of METHOD_NOT_ALLOWED) {
+    app.on([...methods], [...paths], () => {
+      throw new MatterlogError('method_not_allowed', `this resource allows ${allow} only`, { details: { allow } });
+    });
   }
-  app.on(['GET', 'PUT', 'PATCH', 'DELETE'], '/append', notAllowed('POST'));
 
   app.notFound((c) =>
     problemResponse(new MatterlogError('not_found', `no resource at ${c.req.path}; see /openapi.json`), c.req.path),

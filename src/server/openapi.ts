@@ -2,6 +2,7 @@
  * The OpenAPI 3.1 description of the HTTP API, served at /openapi.json.
  * test/e2e checks that every route the server answers is described here.
  */
+import { statementPaths, statementSchemas } from './openapi-statements.js';
 import { PROBLEMS } from './problem.js';
 
 const problem = { $ref: '#/components/responses/Problem' };
@@ -112,6 +113,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      ...statementPaths,
       '/append': {
         post: {
           summary: 'Append raw entries (operator only)',
@@ -171,7 +173,14 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
     },
     components: {
-      securitySchemes: { operatorToken: { type: 'http', scheme: 'bearer', description: 'printed by matterlog init' } },
+      securitySchemes: {
+        operatorToken: { type: 'http', scheme: 'bearer', description: 'printed by matterlog init' },
+        captureToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'an actor\'s capture token from "matterlog actor token"',
+        },
+      },
       responses: {
         Problem: {
           description: 'RFC 9457 problem details; 503 responses carry Retry-After',
@@ -179,6 +188,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
       },
       schemas: {
+        ...statementSchemas,
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status', 'detail', 'code'],
@@ -235,8 +245,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
             origin: { type: 'string' },
             vkey: { type: 'string' },
             treeSize: { type: 'integer' },
+            operator: { type: ['object', 'null'], description: 'the operator key: the root of the actor registry' },
+            gateway: { type: ['object', 'null'], description: 'the EPCIS capture gateway key' },
             sequencer: { type: 'boolean' },
             store: { type: 'string' },
+            indexedSize: { type: 'integer', description: 'log entries the read model covers' },
           },
         },
       },

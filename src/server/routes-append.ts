@@ -4,12 +4,12 @@
  */
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { checkOperatorToken } from '../app/data-dir.js';
 import type { LogService } from '../app/log-service.js';
 import { fromBase64, toBase64 } from '../ledger/bytes.js';
 import { MAX_ENTRY_SIZE } from '../ledger/entry-bundle.js';
 import { MatterlogError } from '../ledger/errors.js';
 import type { AddResult } from '../log/sequencer.js';
+import { requireOperator } from './auth.js';
 
 export interface AppendLimits {
   /** Largest request body accepted, in bytes. */
@@ -26,19 +26,6 @@ const resultJson = (r: AddResult) => ({
   duplicate: r.duplicate,
   treeSize: r.treeSize,
 });
-
-function requireOperator(c: Context, log: LogService): void {
-  const auth = c.req.header('Authorization') ?? '';
-  const m = /^Bearer\s+(\S+)$/i.exec(auth);
-  if (!m || !checkOperatorToken(log.config, m[1] as string)) {
-    throw new MatterlogError(
-      'unauthorized',
-      m
-        ? 'the operator token is wrong'
-        : 'send the operator token printed by "matterlog init" as "Authorization: Bearer <token>"',
-    );
-  }
-}
 
 function parseJsonEntries(body: unknown, max: number): Uint8Array[] {
   const entries = (body as { entries?: unknown } | null)?.entries;
@@ -103,6 +90,7 @@ export function appendRoutes(app: Hono, log: LogService, limits: AppendLimits): 
         }
         const entries = parseJsonEntries(body, limits.maxEntriesPerRequest);
         const results = await Promise.all(sequencer.addAll(entries));
+        indexLater(log);
         return c.json({ results: results.map(resultJson) });
       }
       const entry = new Uint8Array(await c.req.arrayBuffer());
@@ -116,7 +104,15 @@ export function appendRoutes(app: Hono, log: LogService, limits: AppendLimits): 
         );
       }
       const r = await sequencer.add(entry);
+      indexLater(log);
       return c.json(resultJson(r), r.duplicate ? 200 : 201);
     },
   );
+}
+
+/** Raw entries may be statements too: let the read model catch up without holding the answer. */
+function indexLater(log: LogService): void {
+  log.ingest?.indexer.catchUp().catch((e: unknown) => {
+    console.error('matterlog: indexing after an append failed (retried on the next one):', e);
+  });
 }

@@ -3,13 +3,23 @@
  * HTTP app or the sequencer without files or sockets.
  */
 import { tokenHash } from '../../src/app/data-dir.js';
-import type { LogService } from '../../src/app/log-service.js';
+import {
+  defaultIngestOptions,
+  type Ingest,
+  type IngestOptions,
+  type LogService,
+  startIngest,
+} from '../../src/app/log-service.js';
+import { ed25519NoteKey } from '../../src/ledger/note.js';
 import { LogReader } from '../../src/log/log-reader.js';
 import { defaultSequencerOptions, Sequencer, type SequencerOptions } from '../../src/log/sequencer.js';
+import { MemoryReadModel } from '../../src/store/memory/memory-read-model.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { BatchMaker, testIdentity, testKey } from './log-fixtures.js';
 
 export const TEST_TOKEN = 'mlt_test-operator-token';
+export const testOperatorKey = ed25519NoteKey('log.test/operator', new Uint8Array(32).fill(0x0a));
+export const testGatewayKey = ed25519NoteKey('log.test/capture-gateway', new Uint8Array(32).fill(0x0b));
 
 export async function memoryStoreWithLog(): Promise<MemoryStore> {
   const store = new MemoryStore();
@@ -31,19 +41,32 @@ export function sequencerOptions(over: Partial<SequencerOptions> = {}): Sequence
 export async function memoryLog(
   over: Partial<SequencerOptions> = {},
   store?: MemoryStore,
-): Promise<LogService & { store: MemoryStore }> {
+  ingestOptions: Partial<IngestOptions> = {},
+): Promise<LogService & { store: MemoryStore; ingest: Ingest }> {
   const s = store ?? (await memoryStoreWithLog());
   const sequencer = await Sequencer.start(s, sequencerOptions(over));
   const identity = testIdentity();
+  const readModel = new MemoryReadModel();
+  const keys = { operator: testOperatorKey, gateway: testGatewayKey };
+  const ingest = await startIngest(s, readModel, sequencer, keys, { ...defaultIngestOptions, ...ingestOptions });
   return {
     identity,
-    config: { ...identity, operatorTokenSha256: tokenHash(TEST_TOKEN) },
+    config: {
+      ...identity,
+      operatorTokenSha256: tokenHash(TEST_TOKEN),
+      operator: { name: testOperatorKey.signer.name, vkey: testOperatorKey.vkey },
+      gateway: { name: testGatewayKey.signer.name, vkey: testGatewayKey.vkey },
+    },
     verifier: testKey.verifier,
     store: s,
     reader: new LogReader(s),
     sequencer,
+    readModel,
+    ingest,
     async close() {
       await sequencer.stop();
+      await ingest.indexer.idle();
+      await readModel.close();
       await s.close();
     },
   };
