@@ -3,6 +3,7 @@
  * SQLite: keygen, actor add|list|token|revoke, sign (and cosign), submit,
  * capture, and reindex (which must rebuild exactly the same indexes).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -162,6 +163,15 @@ describe('sign, submit, capture', () => {
     await ok(['actor', 'add', ...op(), '--name', 'gatewayed.example', '--role', 'collector', '--vkey', k.vkey]);
     const t = (await ok(['actor', 'token', ...op(), '--name', 'gatewayed.example'])).trim();
     expect(t).toMatch(/^mla_/);
+    // Stored hashed: the token itself is nowhere in the database (WAL included).
+    const db = new Database(path.join(dir, 'matterlog.db'), { readonly: true });
+    const rows = db.prepare('SELECT * FROM rm_tokens').all() as Record<string, unknown>[];
+    db.close();
+    expect(JSON.stringify(rows)).not.toContain(t);
+    expect(JSON.stringify(rows)).toContain(createHash('sha256').update(t).digest('hex'));
+    for (const f of ['matterlog.db', 'matterlog.db-wal']) {
+      expect(readFileSync(path.join(dir, f)).includes(Buffer.from(t))).toBe(false);
+    }
     const res = await fetch(`${url()}/epcis/capture`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/ld+json' },

@@ -12,6 +12,7 @@ import { DEPOT, document, EPCIS_CONTEXT, event, PET_BALES, PLANT } from '../help
 import { memoryLog, TEST_TOKEN, testGatewayKey } from '../helpers/memory-log.js';
 
 type Log = Awaited<ReturnType<typeof memoryLog>>;
+const refusedLog: { who: string; codes: string[] }[] = [];
 let log: Log;
 let app: ReturnType<typeof createApp>;
 const operatorAuth = { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': 'application/json' };
@@ -63,7 +64,11 @@ async function problem(res: Response, status: number, code: string) {
 const treeSize = async () => (await log.store.latestCheckpoint())?.size;
 
 beforeEach(async () => {
-  log = await memoryLog({}, undefined, { rateLimit: { perSecond: 1000, burst: 50 } });
+  refusedLog.length = 0;
+  log = await memoryLog({}, undefined, {
+    rateLimit: { perSecond: 1000, burst: 50 },
+    onRefused: (refusals, who) => refusedLog.push({ who, codes: refusals.map((r) => r.code) }),
+  });
   app = createApp(log);
   await addActor(recycler, 'recycler');
   await addActor(collector, 'collector');
@@ -156,6 +161,13 @@ describe('POST /statements', () => {
     expect(refused[3]?.reason).toMatch(/does not verify/);
     expect(p['detail']).toMatch(/^5 of 6 statements were refused, so none was logged/);
     expect(await treeSize()).toBe(4);
+    // Refusals are reported to the server's log, with who sent them and why.
+    expect(refusedLog).toEqual([
+      {
+        who: recycler.signer.name,
+        codes: ['forbidden', 'forbidden', 'invalid_input', 'invalid_signature', 'invalid_input'],
+      },
+    ]);
   });
 
   it("refuses an eventID that is not the event's hash, and an invalid event, with the JSON pointer", async () => {
@@ -337,6 +349,10 @@ describe('EPCIS capture and query', () => {
     expect(page2.headers.get('Link')).toBeNull();
     const p2 = (await page2.json()) as { epcisBody: { queryResults: { resultsBody: { eventList: unknown[] } } } };
     expect(p2.epcisBody.queryResults.resultsBody.eventList).toHaveLength(1);
+    // Values are bound parameters, never SQL: quotes and comments are just text that matches nothing.
+    expect(await times(`EQ_bizLocation=${encodeURIComponent("x' OR '1'='1")}`)).toEqual([]);
+    expect(await times(`MATCH_epc=${encodeURIComponent('a); DROP TABLE rm_events; --')}`)).toEqual([]);
+    expect(await times('EQ_bizStep=receiving')).toHaveLength(2);
     await problem(await app.request('/epcis/events?EQ_bizstep=receiving'), 400, 'invalid_input');
     await problem(await app.request('/epcis/events?perPage=0'), 400, 'invalid_input');
   });
