@@ -14,7 +14,7 @@ import { eventHashId, validateEpcisEvent } from '../epcis/index.js';
 import { toBase64, utf8 } from '../ledger/bytes.js';
 import { type ErrorCode, MatterlogError } from '../ledger/errors.js';
 import { leafHash } from '../ledger/hash.js';
-import type { Indexer } from '../log/indexer.js';
+import { type Indexer, indexerStuck } from '../log/indexer.js';
 import type { AddResult, Sequencer } from '../log/sequencer.js';
 import type { EpcisEventBody } from '../statements/bodies.js';
 import { type ParsedStatement, parseStatement } from '../statements/statement.js';
@@ -149,7 +149,9 @@ export class StatementService {
         answers.push((answers[plan.twin] as Promise<SubmitResult>).then((r) => ({ ...r, ...extra, duplicate: true })));
       } else {
         const answer = (added[plan.fresh] as Promise<AddResult>).then(async (r) => {
-          await this.indexer.catchUp(r.index + 1);
+          await this.indexer.catchUp(r.index + 1).catch((e: unknown) => {
+            throw indexerStuck(e);
+          });
           return { index: r.index, leafHash: toBase64(r.leafHash), duplicate: r.duplicate, ...extra };
         });
         answers.push(answer);

@@ -83,7 +83,7 @@ export class Indexer {
 export function indexerStuck(cause: unknown): MatterlogError {
   return new MatterlogError(
     'storage_failure',
-    'the statements were sequenced, but the read model could not be updated yet; they are in the log and will be indexed on the next attempt',
+    'the statements were sequenced, but the read model could not be updated yet; they are in the log, and resubmitting them is safe (they keep their index)',
     { cause, details: { retryAfterSeconds: 1 } },
   );
 }

@@ -15,7 +15,7 @@ describe('Sequencer', () => {
   it('sequences concurrent submissions in batches no larger than maxBatchSize, each durable before it is answered', async () => {
     const store = await memoryStoreWithLog();
     const seq = await Sequencer.start(store, sequencerOptions({ maxBatchSize: 100, maxBatchDelayMs: 5 }));
-    const results = await Promise.all(seq.addAll(entries(1000)));
+    const results = await Promise.all(entries(1000).map((e) => seq.add(e)));
     expect(results.map((r) => r.index)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(seq.stats().batches).toBeGreaterThanOrEqual(10);
     expect(seq.stats().batches).toBeLessThan(1000);
@@ -96,6 +96,24 @@ describe('Sequencer', () => {
     const seq = await Sequencer.start(store, sequencerOptions());
     expect(() => seq.addAll([utf8('ok'), new Uint8Array(65536)])).toThrow(/entry 1 is 65536 bytes/);
     expect(seq.stats().pending).toBe(0);
+    await seq.stop();
+  });
+
+  it('commits what one call submitted in one batch, even past maxBatchSize, and fails it whole', async () => {
+    const store = await memoryStoreWithLog();
+    const seq = await Sequencer.start(store, sequencerOptions({ maxBatchSize: 4, maxBatchDelayMs: 20 }));
+    const a = seq.addAll(entries(3));
+    const b = seq.addAll(['x1', 'x2', 'x3'].map(utf8));
+    const big = seq.addAll(['y1', 'y2', 'y3', 'y4', 'y5', 'y6', 'y7'].map(utf8));
+    const sizes = (await Promise.all([...a, ...b, ...big])).map((r) => r.treeSize);
+    // 3 + 3 would split b across two batches of at most 4: b waits for the next batch
+    // instead, and the 7 entries of one call make one batch of their own.
+    expect(sizes).toEqual([3, 3, 3, 6, 6, 6, 13, 13, 13, 13, 13, 13, 13]);
+    store.injectFault('commit', 'lost');
+    const failing = seq.addAll(['z1', 'z2', 'z3', 'z4', 'z5', 'z6'].map(utf8));
+    const settled = await Promise.allSettled(failing);
+    expect(settled.every((r) => r.status === 'rejected')).toBe(true);
+    expect((await store.latestCheckpoint())?.size).toBe(13);
     await seq.stop();
   });
 

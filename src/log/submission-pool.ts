@@ -26,6 +26,8 @@ export interface Waiter {
 }
 
 export interface Pending {
+  /** The `add` call that brought the entry: a group is committed in one batch. */
+  group: number;
   data: Uint8Array;
   leafHash: Uint8Array;
   hex: string;
@@ -41,6 +43,7 @@ export class SubmissionPool {
   private pending: Pending[] = [];
   private readonly byHash = new Map<string, Pending>();
   private bytes = 0;
+  private groups = 0;
 
   constructor(private readonly limits: PoolLimits) {}
 
@@ -67,6 +70,7 @@ export class SubmissionPool {
         },
       );
     }
+    const group = ++this.groups;
     return entries.map((data) => {
       const lh = leafHash(data);
       const hex = toHex(lh);
@@ -76,7 +80,7 @@ export class SubmissionPool {
           same.waiters.push({ resolve, reject });
           return;
         }
-        const p: Pending = { data, leafHash: lh, hex, waiters: [{ resolve, reject }] };
+        const p: Pending = { group, data, leafHash: lh, hex, waiters: [{ resolve, reject }] };
         this.pending.push(p);
         this.byHash.set(hex, p);
         this.bytes += data.length;
@@ -84,9 +88,22 @@ export class SubmissionPool {
     });
   }
 
-  /** Removes and returns the oldest `n` distinct entries. */
+  /**
+   * Removes and returns the oldest entries, at most `n` of them, without splitting
+   * what one `add` call brought: a request's statements are committed together
+   * or not at all. A single group larger than `n` is taken whole.
+   */
   take(n: number): Pending[] {
-    const batch = this.pending.splice(0, n);
+    let end = Math.min(n, this.pending.length);
+    const at = (i: number) => (this.pending[i] as Pending).group;
+    if (end > 0 && end < this.pending.length && at(end - 1) === at(end)) {
+      const straddling = at(end);
+      let start = end - 1;
+      while (start > 0 && at(start - 1) === straddling) start--;
+      if (start > 0) end = start;
+      else while (end < this.pending.length && at(end) === straddling) end++;
+    }
+    const batch = this.pending.splice(0, end);
     for (const p of batch) {
       this.byHash.delete(p.hex);
       this.bytes -= p.data.length;

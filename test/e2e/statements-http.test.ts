@@ -225,6 +225,19 @@ describe('POST /statements', () => {
     expect(other.status).toBe(201);
   });
 
+  it('when the read model cannot be updated, says so (503, safe to resubmit) and a resubmission keeps the index', async () => {
+    const note = eventStatement(recycler, event({ eventTime: '2045-08-01T00:00:00.000Z' }));
+    log.readModel.injectFault('apply', 'lost');
+    const failed = await app.request('/statements', { method: 'POST', body: note });
+    expect(failed.headers.get('Retry-After')).toBe('1');
+    expect((await problem(failed, 503, 'storage_failure'))['detail']).toMatch(/resubmitting them is safe/);
+    expect(await treeSize()).toBe(5); // sequenced…
+    expect(await log.readModel.indexedSize()).toBe(4); // …not indexed
+    const again = await app.request('/statements', { method: 'POST', body: note });
+    expect(await again.json()).toMatchObject({ index: 4 });
+    expect(await log.readModel.indexedSize()).toBe(5);
+  });
+
   it('refuses bodies over the size limit and statements over one entry', async () => {
     const big = 'x'.repeat(70_000);
     await problem(await app.request('/statements', { method: 'POST', body: big }), 413, 'request_too_large');

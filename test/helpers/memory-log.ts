@@ -42,7 +42,7 @@ export async function memoryLog(
   over: Partial<SequencerOptions> = {},
   store?: MemoryStore,
   ingestOptions: Partial<IngestOptions> = {},
-): Promise<LogService & { store: MemoryStore; ingest: Ingest }> {
+): Promise<LogService & { store: MemoryStore; ingest: Ingest; readModel: MemoryReadModel }> {
   const s = store ?? (await memoryStoreWithLog());
   const sequencer = await Sequencer.start(s, sequencerOptions(over));
   const identity = testIdentity();
