@@ -74,6 +74,12 @@ export class ActorAdmin {
 
   /** Registers an actor (or changes its role, or adds a key): one `actor` statement. */
   async add(body: ActorBody): Promise<SubmitResult> {
+    // A retry of a registration that went through (same name, role and live key) logs nothing new.
+    const known = this.registry.current.get(body.name);
+    const key = known?.keys.find((k) => k.vkey === body.vkey && k.revokedFromMs === null);
+    if (known && known.role === body.role && key && key.index >= 0) {
+      return this.statements.existing(key.index, { kind: 'actor' });
+    }
     const results = await this.statements.submit([...this.bootstrap(false), this.statement('actor', body)]);
     return results.at(-1) as SubmitResult;
   }
@@ -96,13 +102,16 @@ export class ActorAdmin {
       }
       vkey = (live[0] as { vkey: string }).vkey;
     }
-    const body: RevocationBody = {
-      name,
-      vkey,
-      from: options.from ?? new Date(this.now()).toISOString(),
-      reason: options.reason,
-    };
+    const from = options.from ?? new Date(this.now()).toISOString();
+    const revoked = actor.keys.find((k) => k.vkey === vkey);
+    if (revoked?.revokedIndex != null && revoked.revokedFromMs !== null && revoked.revokedFromMs <= Date.parse(from)) {
+      return this.statements.existing(revoked.revokedIndex, { kind: 'revocation' });
+    }
+    const body: RevocationBody = { name, vkey, from, reason: options.reason };
     const [r] = await this.statements.submit([this.statement('revocation', body)]);
+    // An actor without a live key must not go on capturing through the gateway either.
+    const after = this.registry.current.get(name);
+    if (after && !after.keys.some((k) => k.revokedFromMs === null)) await this.readModel.revokeTokens(name);
     return r as SubmitResult;
   }
 

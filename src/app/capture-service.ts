@@ -18,7 +18,7 @@ import { eventHashId, validateEpcisDocument } from '../epcis/index.js';
 import { MatterlogError } from '../ledger/errors.js';
 import type { NoteSigner } from '../ledger/note.js';
 import type { EpcisEventBody } from '../statements/bodies.js';
-import type { JsonValue } from '../statements/canonical-json.js';
+import { checkJsonDepth, type JsonValue } from '../statements/canonical-json.js';
 import { signStatement } from '../statements/statement.js';
 import type { StatementRefusal, StatementService, SubmitResult } from './statement-service.js';
 
@@ -60,6 +60,7 @@ export class CaptureService {
 
   /** Validates `doc` (throws with every error) and starts its capture job. */
   capture(doc: unknown, actor: string): CaptureJob {
+    checkJsonDepth(doc, 'the EPCIS document');
     const { events, context } = validateEpcisDocument(doc);
     if (events.length > this.limits.maxEvents) {
       throw new MatterlogError(
@@ -92,7 +93,8 @@ export class CaptureService {
       captureID: randomBytes(12).toString('base64url'),
       createdAt: issued,
       running: true,
-      success: false,
+      // EPCIS clients read success=false as a failed job: it turns false only when one is.
+      success: true,
       captureErrorBehaviour: 'rollback',
       errors: [],
       actor,
@@ -104,6 +106,7 @@ export class CaptureService {
         job.success = true;
       },
       (e: unknown) => {
+        job.success = false;
         const refused = e instanceof MatterlogError ? e.details['refused'] : undefined;
         job.errors = Array.isArray(refused)
           ? (refused as StatementRefusal[]).map((r) => ({

@@ -30,7 +30,7 @@ import {
 } from './data-dir.js';
 import { useNodeCrypto } from './node-crypto.js';
 import { defaultRateLimit, type RateLimit, RateLimiter } from './rate-limiter.js';
-import { createProjector, type RegistryRef } from './read-model-projection.js';
+import { createProjector, type RegistryRef, SkipLog } from './read-model-projection.js';
 import { type StatementRefusal, StatementService } from './statement-service.js';
 
 useNodeCrypto();
@@ -249,7 +249,8 @@ export async function startIngest(
   const operator: ActorKeyConfig = { name: operatorKey.signer.name, vkey: operatorKey.vkey };
   const gateway: ActorKeyConfig = { name: gatewayKey.signer.name, vkey: gatewayKey.vkey };
   const registry: RegistryRef = { current: await loadRegistry({ operator }, readModel) };
-  const indexer = new Indexer(store, readModel, createProjector(registry), {
+  const skips = new SkipLog();
+  const indexer = new Indexer(store, readModel, createProjector(registry, { skips }), {
     chunk: 1000,
     ...(options.onIndexProgress ? { onProgress: options.onIndexProgress } : {}),
   });
@@ -265,6 +266,7 @@ export async function startIngest(
     {
       skewMs: options.skewMs,
       maxBatch: options.maxBatch,
+      skipReason: (index) => skips.get(index),
       ...(options.onRefused ? { onRefused: options.onRefused } : {}),
     },
   );

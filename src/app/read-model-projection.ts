@@ -6,13 +6,15 @@
  * whose signer was revoked before they were sequenced) are left out of the
  * indexes while staying in the log.
  */
-import { eventHashId, eventIndexFields, validateEpcisEvent } from '../epcis/index.js';
+import { eventIndexFields } from '../epcis/index.js';
 import type { ProjectedRows, Projection, Projector } from '../log/indexer.js';
 import type { EpcisEventBody } from '../statements/bodies.js';
 import type { JsonValue } from '../statements/canonical-json.js';
-import type { ActorRegistry } from '../statements/registry.js';
+import type { Accepted, ActorRegistry } from '../statements/registry.js';
 import { type ParsedStatement, parseStatement } from '../statements/statement.js';
+import type { ReadModelStore } from '../store/read-model.js';
 import { storableText } from '../store/read-model-batch.js';
+import { changesRegistry, checkEvent } from './statement-checks.js';
 
 /** The live registry, replaced whole once a batch is indexed. */
 export interface RegistryRef {
@@ -24,48 +26,92 @@ export interface ProjectionCounts {
   skipped: number;
 }
 
-export function createProjector(ref: RegistryRef, counts?: ProjectionCounts): Projector {
+/** Why recent entries were left out of the indexes (bounded: for answers to submitters, not an archive). */
+export class SkipLog {
+  private readonly reasons = new Map<number, string>();
+
+  constructor(private readonly max = 10_000) {}
+
+  record(index: number, reason: string): void {
+    this.reasons.set(index, reason);
+    if (this.reasons.size > this.max) this.reasons.delete(this.reasons.keys().next().value as number);
+  }
+
+  get(index: number): string | undefined {
+    return this.reasons.get(index);
+  }
+}
+
+export function createProjector(
+  ref: RegistryRef,
+  options: { counts?: ProjectionCounts; skips?: SkipLog } = {},
+): Projector {
+  const { counts, skips } = options;
+  const skip = (index: number, e: unknown) => {
+    if (counts) counts.skipped++;
+    skips?.record(index, e instanceof Error ? e.message : String(e));
+  };
   return {
-    project(entries: Uint8Array[], fromIndex: number): Projection {
+    async project(entries: Uint8Array[], fromIndex: number, readModel: ReadModelStore): Promise<Projection> {
       const registry = ref.current.clone();
       const rows = emptyRows();
-      entries.forEach((entry, i) => {
-        const index = fromIndex + i;
-        let parsed: ParsedStatement;
-        let accepted: ReturnType<ActorRegistry['check']>;
+      const parsed = entries.map((entry) => {
         try {
-          parsed = parseStatement(entry);
-          accepted = registry.check(parsed);
-          if (parsed.statement.kind === 'epcis.event') checkEvent(parsed.statement.body as unknown as EpcisEventBody);
-        } catch {
-          if (counts) counts.skipped++;
-          return;
+          return parseStatement(entry);
+        } catch (e) {
+          return e instanceof Error ? e : new Error(String(e));
+        }
+      });
+      // A registry statement whose text is already indexed must not change the registry
+      // again (the read model keeps only its first copy): a replay would not apply it.
+      const registryTexts = parsed.flatMap((p) => (p instanceof Error || !changesRegistry(p) ? [] : [p.textSha256]));
+      const seen = new Set(registryTexts.length > 0 ? (await readModel.findStatements(registryTexts)).keys() : []);
+      for (const [i, p] of parsed.entries()) {
+        const index = fromIndex + i;
+        if (p instanceof Error) {
+          skip(index, p);
+          continue;
+        }
+        if (changesRegistry(p)) {
+          if (seen.has(p.textSha256)) {
+            skip(index, `the same statement is already in the log`);
+            continue;
+          }
+          seen.add(p.textSha256);
+        }
+        let accepted: Accepted;
+        try {
+          accepted = registry.check(p);
+          if (p.statement.kind === 'epcis.event') checkEvent(p);
+        } catch (e) {
+          skip(index, e);
+          continue;
         }
         const entryRows = emptyRows();
         entryRows.statements.push({
           index,
-          kind: parsed.statement.kind,
-          issuers: parsed.issuers.join(' '),
+          kind: p.statement.kind,
+          issuers: p.issuers.join(' '),
           actor: accepted.actor,
-          issuedMs: parsed.issuedMs,
-          textSha256: parsed.textSha256,
+          issuedMs: p.issuedMs,
+          textSha256: p.textSha256,
         });
-        if (parsed.statement.kind === 'epcis.event') addEventRows(entryRows, index, parsed, accepted);
+        if (p.statement.kind === 'epcis.event') addEventRows(entryRows, index, p, accepted);
         // What a driver could not store exactly (NUL, lone surrogates) stays in the log but out of
         // the indexes, decided here and the same way on every replay, rather than stopping the indexer.
         if (!storable(entryRows)) {
-          if (counts) counts.skipped++;
-          return;
+          skip(index, 'it holds text the indexes cannot store (NUL or a lone surrogate)');
+          continue;
         }
         if (counts) counts.statements++;
-        const change = registry.apply(parsed, index);
+        const change = registry.apply(p, index);
         if (change.actor) entryRows.actors.push(change.actor);
         if (change.key) entryRows.keys.push(change.key);
         if (change.revocation) entryRows.revocations.push(change.revocation);
         for (const k of Object.keys(rows) as (keyof ProjectedRows)[]) {
           (rows[k] as unknown[]).push(...(entryRows[k] as unknown[]));
         }
-      });
+      }
       return {
         rows,
         applied() {
@@ -86,12 +132,6 @@ function storable(rows: ProjectedRows): boolean {
   return [rows.statements, rows.events, rows.epcs, rows.classes].every((list) =>
     (list as object[]).every((row) => Object.values(row).every(ok)),
   );
-}
-
-function checkEvent(body: EpcisEventBody): void {
-  validateEpcisEvent(body.event, '/body/event');
-  const computed = eventHashId(body.event, body.context ?? null);
-  if (computed !== body.eventID) throw new Error(`eventID ${body.eventID} is not the event's hash ID ${computed}`);
 }
 
 function addEventRows(
@@ -133,8 +173,8 @@ function addEventRows(
 }
 
 /**
- * The event as queries return it: its hash ID as eventID and its record time,
- * if it gave none, and the prefixes its document defined as its own @context
+ * The event as queries return it: its hash ID as eventID if it gave none, the
+ * statement's issued time as its record time, and the prefixes its document defined as its own @context
  * (events from many documents share one query document).
  */
 function queryEvent(body: EpcisEventBody, issued: string): { [key: string]: JsonValue } {
@@ -145,6 +185,8 @@ function queryEvent(body: EpcisEventBody, issued: string): { [key: string]: Json
     ...(own.length > 0 && body.event['@context'] === undefined ? { '@context': own } : {}),
     ...body.event,
     ...(body.event['eventID'] === undefined ? { eventID: body.eventID } : {}),
-    ...(body.event['recordTime'] === undefined ? { recordTime: issued } : {}),
+    // The record time is when the statement was issued (the capture system's time), whatever
+    // the event says, so that what queries filter on and what they show agree.
+    recordTime: issued,
   };
 }

@@ -70,7 +70,7 @@ export async function reindex(options: ReindexOptions): Promise<ReindexResult> {
       const indexer = new Indexer(
         store,
         target,
-        createProjector({ current: new ActorRegistry(config.operator) }, counts),
+        createProjector({ current: new ActorRegistry(config.operator) }, { counts }),
         {
           chunk: 2000,
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),

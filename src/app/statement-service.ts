@@ -5,23 +5,38 @@
  * has them, so that the next request already sees what this one registered.
  *
  * A request is all or nothing: if any statement is refused, none is sequenced,
- * and the error lists each refused statement and why. Statements already in
- * the log (same canonical text, or an EPCIS event with the same hash ID) are
- * answered with their existing index.
+ * and the error lists each refused statement and why; the sequencer commits a
+ * request's statements in one batch. Statements already in the log (same
+ * canonical text, or an EPCIS event with the same hash ID) are answered with
+ * their existing index.
+ *
+ * Order matters, because a statement is judged by the registry as it stands at
+ * its position in the log. So checking and handing to the sequencer happen in
+ * one synchronous step (pool order is check order), and while an actor or
+ * revocation statement is sequenced but not yet indexed, later requests wait
+ * for it before they are checked. As a last guard, every new statement is
+ * confirmed in the read model before it is acknowledged.
  */
-
-import { eventHashId, validateEpcisEvent } from '../epcis/index.js';
 import { toBase64, utf8 } from '../ledger/bytes.js';
-import { type ErrorCode, MatterlogError } from '../ledger/errors.js';
+import { MatterlogError } from '../ledger/errors.js';
 import { leafHash } from '../ledger/hash.js';
 import { type Indexer, indexerStuck } from '../log/indexer.js';
 import type { AddResult, Sequencer } from '../log/sequencer.js';
-import type { EpcisEventBody } from '../statements/bodies.js';
 import { type ParsedStatement, parseStatement } from '../statements/statement.js';
 import type { LogStore } from '../store/contract.js';
 import type { ReadModelStore } from '../store/read-model.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RegistryRef } from './read-model-projection.js';
+import {
+  batchError,
+  changesRegistry,
+  checkEvent,
+  eventIdOf,
+  refusal,
+  type StatementRefusal,
+} from './statement-checks.js';
+
+export type { StatementRefusal } from './statement-checks.js';
 
 export interface SubmitResult {
   index: number;
@@ -32,14 +47,6 @@ export interface SubmitResult {
   eventID?: string;
 }
 
-export interface StatementRefusal {
-  /** Position of the statement in the request. */
-  statement: number;
-  code: ErrorCode;
-  reason: string;
-  pointer?: string;
-}
-
 export interface StatementServiceOptions {
   /** How far in the future `issued` may be. */
   skewMs: number;
@@ -47,13 +54,20 @@ export interface StatementServiceOptions {
   maxBatch: number;
   /** Called for every refused request (the server logs them). */
   onRefused?: (refusals: StatementRefusal[], who: string) => void;
+  /** Why the indexer left an entry out of the read model, if it did. */
+  skipReason?: (index: number) => string | undefined;
   now?: () => number;
 }
 
+/** How long answers stay findable after indexing, covering requests whose read-model lookup ran just before. */
+const RECENT_MS = 60_000;
+
 export class StatementService {
-  /** Statements and events sequenced but not yet indexed: the read model cannot answer for them yet. */
-  private readonly inFlightTexts = new Map<string, Promise<SubmitResult>>();
-  private readonly inFlightEvents = new Map<string, Promise<SubmitResult>>();
+  /** Text digest or event ID → the answer of a statement sequenced since (or recently) indexed. */
+  private readonly inFlight = new Map<string, Promise<SubmitResult>>();
+  private readonly recent = new Map<string, { at: number; answer: Promise<SubmitResult> }>();
+  /** Set while actor or revocation statements are sequenced but not yet indexed. */
+  private registryBarrier: Promise<void> | null = null;
 
   constructor(
     private readonly log: LogStore,
@@ -73,143 +87,156 @@ export class StatementService {
         `${notes.length} statements in one request; send at most ${this.options.maxBatch}`,
       );
     }
-    const now = (this.options.now ?? Date.now)();
-    const checked = this.check(notes, now);
-    this.rateLimit(checked.map((c) => c.actor));
-    return this.sequence(checked.map((c) => c.parsed));
-  }
-
-  private check(notes: readonly (string | Uint8Array)[], now: number): { parsed: ParsedStatement; actor: string }[] {
-    const overlay = this.registry.current.clone();
+    const parsed: (ParsedStatement | null)[] = [];
     const refusals: StatementRefusal[] = [];
-    const parsed: { parsed: ParsedStatement; actor: string }[] = [];
     notes.forEach((note, i) => {
       try {
-        const s = parseStatement(note);
+        parsed.push(parseStatement(note));
+      } catch (e) {
+        parsed.push(null);
+        refusals.push(refusal(i, e));
+      }
+    });
+    const ok = parsed.filter((p): p is ParsedStatement => p !== null);
+    const [byText, byEvent] = await Promise.all([
+      this.readModel.findStatements(ok.map((p) => p.textSha256)),
+      this.readModel.findEvents(ok.map(eventIdOf).filter((e): e is string => e !== undefined)),
+    ]);
+    while (this.registryBarrier) await this.registryBarrier;
+    // From here to addAll nothing awaits: the pool receives statements in the order they were checked.
+    const answers = this.checkAndSequence(notes.length, parsed, refusals, (p) => {
+      const e = eventIdOf(p);
+      return byText.get(p.textSha256) ?? (e ? byEvent.get(e) : undefined);
+    });
+    return Promise.all(answers);
+  }
+
+  private checkAndSequence(
+    total: number,
+    parsed: (ParsedStatement | null)[],
+    refusals: StatementRefusal[],
+    indexed: (p: ParsedStatement) => number | undefined,
+  ): Promise<SubmitResult>[] {
+    const now = (this.options.now ?? Date.now)();
+    const overlay = this.registry.current.clone();
+    const actors: string[] = [];
+    parsed.forEach((s, i) => {
+      if (!s) return;
+      try {
         const { actor } = overlay.check(s, { nowMs: now, skewMs: this.options.skewMs });
         if (s.statement.kind === 'epcis.event') checkEvent(s);
         // Later statements in the same request see what earlier ones register or revoke.
         overlay.apply(s, -1);
-        parsed.push({ parsed: s, actor });
+        actors.push(actor);
       } catch (e) {
         refusals.push(refusal(i, e));
       }
     });
     if (refusals.length > 0) {
-      const who = [...new Set(parsed.map((p) => p.actor))].join(', ') || 'unidentified';
-      this.options.onRefused?.(refusals, who);
-      throw batchError(refusals, notes.length);
+      refusals.sort((a, b) => a.statement - b.statement);
+      this.options.onRefused?.(refusals, [...new Set(actors)].join(', ') || 'unidentified');
+      throw batchError(refusals, total);
     }
-    return parsed;
+    this.rateLimit(actors);
+    this.forgetOldAnswers(now);
+    const statements = parsed as ParsedStatement[];
+    // Each statement is already indexed, on its way (in flight, or earlier in this
+    // request), or new; only the new ones go to the sequencer.
+    const answers: Promise<SubmitResult>[] = [];
+    const fresh: { p: ParsedStatement; at: number }[] = [];
+    const inRequest = new Map<string, number>();
+    statements.forEach((p, i) => {
+      const eventID = eventIdOf(p);
+      const extra = { kind: p.statement.kind, ...(eventID ? { eventID } : {}) };
+      const known = indexed(p);
+      const pending = this.pending(p.textSha256) ?? (eventID ? this.pending(eventID) : undefined);
+      const twin = inRequest.get(p.textSha256) ?? (eventID ? inRequest.get(eventID) : undefined);
+      if (known !== undefined) answers.push(this.existing(known, extra));
+      else if (pending) answers.push(pending.then((r) => ({ ...r, ...extra, duplicate: true })));
+      else if (twin !== undefined) {
+        answers.push((answers[twin] as Promise<SubmitResult>).then((r) => ({ ...r, ...extra, duplicate: true })));
+      } else {
+        answers.push(Promise.resolve(null as unknown as SubmitResult));
+        fresh.push({ p, at: i });
+        inRequest.set(p.textSha256, i);
+        if (eventID) inRequest.set(eventID, i);
+      }
+    });
+    if (fresh.length === 0) return answers;
+    const added = this.sequencer.addAll(fresh.map(({ p }) => utf8(p.note)));
+    const sequenced = fresh.map(({ p, at }, k) => {
+      const eventID = eventIdOf(p);
+      const answer = this.acknowledge(p, added[k] as Promise<AddResult>, {
+        kind: p.statement.kind,
+        ...(eventID ? { eventID } : {}),
+      });
+      answers[at] = answer;
+      for (const key of [p.textSha256, ...(eventID ? [eventID] : [])]) this.inFlight.set(key, answer);
+      // A failed answer is forgotten at once: a resubmission must try again, not be told the same failure.
+      const settle = (ok: boolean) => {
+        for (const key of [p.textSha256, ...(eventID ? [eventID] : [])]) {
+          if (this.inFlight.get(key) === answer) this.inFlight.delete(key);
+          if (ok) this.recent.set(key, { at: Date.now(), answer });
+        }
+      };
+      answer.then(
+        () => settle(true),
+        () => settle(false),
+      );
+      return answer;
+    });
+    if (fresh.some(({ p }) => changesRegistry(p))) {
+      const barrier = Promise.allSettled(sequenced).then(() => {
+        if (this.registryBarrier === barrier) this.registryBarrier = null;
+      });
+      this.registryBarrier = barrier;
+    }
+    return answers;
+  }
+
+  /** Waits for the commit and the read model, and confirms the statement is indexed where it was sequenced. */
+  private async acknowledge(
+    p: ParsedStatement,
+    added: Promise<AddResult>,
+    extra: { kind: string; eventID?: string },
+  ): Promise<SubmitResult> {
+    const r = await added;
+    await this.indexer.catchUp(r.index + 1).catch((e: unknown) => {
+      throw indexerStuck(e);
+    });
+    const at = (await this.readModel.findStatements([p.textSha256])).get(p.textSha256);
+    if (at === undefined) {
+      const why = this.options.skipReason?.(r.index) ?? 'it was not valid at its position in the log';
+      throw new MatterlogError(
+        'conflict',
+        `the statement was sequenced at index ${r.index}, but the log's indexes leave it out: ${why}. It stays in the log; check it and submit a corrected statement`,
+        { details: { index: r.index, reason: why } },
+      );
+    }
+    return { index: at, leafHash: toBase64(r.leafHash), duplicate: r.duplicate || at !== r.index, ...extra };
+  }
+
+  private pending(key: string): Promise<SubmitResult> | undefined {
+    return this.inFlight.get(key) ?? this.recent.get(key)?.answer;
+  }
+
+  private forgetOldAnswers(now: number): void {
+    for (const [key, { at }] of this.recent) {
+      if (now - at < RECENT_MS && this.recent.size < 200_000) break;
+      this.recent.delete(key);
+    }
   }
 
   /** Per actor spoken for: a gateway's captures count against the actor it captured for. */
   private rateLimit(actors: string[]): void {
     const perActor = new Map<string, number>();
     for (const who of actors) perActor.set(who, (perActor.get(who) ?? 0) + 1);
-    for (const [who, n] of perActor) this.limiter.take(who, n);
+    this.limiter.takeAll(perActor);
   }
 
-  private async sequence(parsed: ParsedStatement[]): Promise<SubmitResult[]> {
-    const eventIds = parsed.map((p) => eventIdOf(p));
-    const [byText, byEvent] = await Promise.all([
-      this.readModel.findStatements(parsed.map((p) => p.textSha256)),
-      this.readModel.findEvents(eventIds.filter((e): e is string => e !== undefined)),
-    ]);
-    // Each statement is either already indexed, on its way (in flight, or earlier
-    // in this request), or new; only the new ones go to the sequencer.
-    type Plan = { known: number } | { pending: Promise<SubmitResult> } | { twin: number } | { fresh: number };
-    const plans: Plan[] = [];
-    const fresh: ParsedStatement[] = [];
-    const seenInRequest = new Map<string, number>();
-    parsed.forEach((p, i) => {
-      const eventID = eventIds[i];
-      const known = byText.get(p.textSha256) ?? (eventID ? byEvent.get(eventID) : undefined);
-      const pending = this.inFlightTexts.get(p.textSha256) ?? (eventID ? this.inFlightEvents.get(eventID) : undefined);
-      const twin = seenInRequest.get(p.textSha256) ?? (eventID ? seenInRequest.get(eventID) : undefined);
-      if (known !== undefined) plans.push({ known });
-      else if (pending) plans.push({ pending });
-      else if (twin !== undefined) plans.push({ twin });
-      else {
-        plans.push({ fresh: fresh.length });
-        fresh.push(p);
-        seenInRequest.set(p.textSha256, i);
-        if (eventID) seenInRequest.set(eventID, i);
-      }
-    });
-    const added = fresh.length > 0 ? this.sequencer.addAll(fresh.map((p) => utf8(p.note))) : [];
-    const answers: Promise<SubmitResult>[] = [];
-    plans.forEach((plan, i) => {
-      const p = parsed[i] as ParsedStatement;
-      const eventID = eventIds[i];
-      const extra = { kind: p.statement.kind, ...(eventID ? { eventID } : {}) };
-      if ('known' in plan) answers.push(this.existing(plan.known, extra));
-      else if ('pending' in plan) answers.push(plan.pending.then((r) => ({ ...r, ...extra, duplicate: true })));
-      else if ('twin' in plan) {
-        answers.push((answers[plan.twin] as Promise<SubmitResult>).then((r) => ({ ...r, ...extra, duplicate: true })));
-      } else {
-        const answer = (added[plan.fresh] as Promise<AddResult>).then(async (r) => {
-          await this.indexer.catchUp(r.index + 1).catch((e: unknown) => {
-            throw indexerStuck(e);
-          });
-          return { index: r.index, leafHash: toBase64(r.leafHash), duplicate: r.duplicate, ...extra };
-        });
-        answers.push(answer);
-        this.inFlightTexts.set(p.textSha256, answer);
-        if (eventID) this.inFlightEvents.set(eventID, answer);
-        const forget = () => {
-          this.inFlightTexts.delete(p.textSha256);
-          if (eventID) this.inFlightEvents.delete(eventID);
-        };
-        answer.then(forget, forget);
-      }
-    });
-    return Promise.all(answers);
-  }
-
-  private async existing(index: number, extra: { kind: string; eventID?: string }): Promise<SubmitResult> {
+  /** The answer for a statement already at `index` (operators' idempotent retries use it too). */
+  async existing(index: number, extra: { kind: string; eventID?: string }): Promise<SubmitResult> {
     const [entry] = await this.log.readEntries(index, index + 1);
     return { index, leafHash: toBase64(leafHash(entry as Uint8Array)), duplicate: true, ...extra };
   }
-}
-
-function eventIdOf(p: ParsedStatement): string | undefined {
-  return p.statement.kind === 'epcis.event' ? (p.statement.body as unknown as EpcisEventBody).eventID : undefined;
-}
-
-/** The event must be valid EPCIS 2.0 and its eventID its CBV 2.0 hash ID. */
-function checkEvent(s: ParsedStatement): void {
-  const body = s.statement.body as unknown as EpcisEventBody;
-  validateEpcisEvent(body.event, '/body/event');
-  const computed = eventHashId(body.event, body.context ?? null);
-  if (computed !== body.eventID) {
-    throw new MatterlogError('invalid_input', `body.eventID is not the event's CBV 2.0 hash ID (${computed})`, {
-      details: { pointer: '/body/eventID', expected: computed },
-    });
-  }
-}
-
-function refusal(i: number, e: unknown): StatementRefusal {
-  if (e instanceof MatterlogError) {
-    const errors = e.details['errors'];
-    const pointer =
-      Array.isArray(errors) && typeof errors[0]?.pointer === 'string'
-        ? (errors[0].pointer as string)
-        : typeof e.details['pointer'] === 'string'
-          ? (e.details['pointer'] as string)
-          : undefined;
-    return { statement: i, code: e.code, reason: e.message, ...(pointer !== undefined ? { pointer } : {}) };
-  }
-  return { statement: i, code: 'internal', reason: 'the statement could not be checked' };
-}
-
-function batchError(refusals: StatementRefusal[], total: number): MatterlogError {
-  const codes = new Set(refusals.map((r) => r.code));
-  const code: ErrorCode = codes.size === 1 ? (refusals[0] as StatementRefusal).code : 'invalid_input';
-  const first = refusals[0] as StatementRefusal;
-  const message =
-    total === 1
-      ? first.reason
-      : `${refusals.length} of ${total} statements were refused, so none was logged; statement ${first.statement}: ${first.reason}`;
-  return new MatterlogError(code, message, { details: { refused: refusals } });
 }

@@ -46,7 +46,8 @@ export interface OpenedNote {
 
 /** Key names are non-empty and contain no Unicode white space and no '+'. */
 export function checkKeyName(name: string): void {
-  if (name.length === 0 || /[\s+]/u.test(name) || /[\u0000-\u001f\u007f]/.test(name)) {
+  // A lone surrogate is not text: it has no UTF-8 form, so no signature could cover it.
+  if (name.length === 0 || /[\s+]/u.test(name) || /[\u0000-\u001f\u007f]/.test(name) || /\p{Cs}/u.test(name)) {
     throw new MatterlogError(
       'invalid_input',
       `key name "${name}" is not allowed: it must be non-empty, without spaces, '+' or control characters`,

@@ -19,8 +19,8 @@ export interface Projection {
 }
 
 export interface Projector {
-  /** What entries [fromIndex, fromIndex + entries.length) add to the read model. */
-  project(entries: Uint8Array[], fromIndex: number): Projection;
+  /** What entries [fromIndex, fromIndex + entries.length) add to the read model (which it may read). */
+  project(entries: Uint8Array[], fromIndex: number, readModel: ReadModelStore): Promise<Projection>;
 }
 
 export interface IndexerOptions {
@@ -63,7 +63,7 @@ export class Indexer {
     while (size < goal) {
       const end = Math.min(goal, size + this.options.chunk);
       const entries = await this.log.readEntries(size, end);
-      const projection = this.projector.project(entries, size);
+      const projection = await this.projector.project(entries, size, this.readModel);
       await this.readModel.apply({ fromSize: size, toSize: end, ...projection.rows });
       projection.applied();
       size = end;

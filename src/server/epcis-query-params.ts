@@ -5,7 +5,7 @@
  * Unknown parameters are refused rather than ignored: a typo must not
  * silently widen a regulator's query.
  */
-import { normaliseBizStep } from '../epcis/index.js';
+import { normaliseBizStep, normaliseDisposition } from '../epcis/index.js';
 import { MatterlogError } from '../ledger/errors.js';
 import type { ClassField, EpcField, EventQuery } from '../store/read-model.js';
 
@@ -78,12 +78,17 @@ export function parseEventQuery(params: Record<string, string[]>): EventQuery {
         const unknown = vs.filter((v) => !EVENT_TYPES.includes(v));
         if (unknown.length > 0) throw bad(name, `must be one of ${EVENT_TYPES.join(', ')} (got ${unknown.join(', ')})`);
       }
-      if (name === 'EQ_bizStep' || name === 'EQ_disposition') list = vs.map(normaliseBizStep);
+      if (name === 'EQ_bizStep') list = vs.map(normaliseBizStep);
+      if (name === 'EQ_disposition') list = vs.map(normaliseDisposition);
       q[LISTS[name as keyof typeof LISTS]] = list;
     } else if (name in TIMES) {
       if (vs.length !== 1) throw bad(name, 'takes one time');
       const ms = Date.parse(vs[0] as string);
-      if (!/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(vs[0] as string) || Number.isNaN(ms)) {
+      // An offset is required: a time without one would mean this server's local time.
+      if (
+        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(vs[0] as string) ||
+        Number.isNaN(ms)
+      ) {
         throw bad(name, `must be an ISO 8601 date-time with an offset, e.g. 2045-03-01T10:00:00Z (got ${vs[0]})`);
       }
       q[TIMES[name as keyof typeof TIMES]] = ms;
@@ -91,6 +96,8 @@ export function parseEventQuery(params: Record<string, string[]>): EventQuery {
       q.epcs = [...(q.epcs ?? []), { fields: EPC_MATCHES[name] as EpcField[], values: vs }];
     } else if (name in CLASS_MATCHES) {
       q.classes = [...(q.classes ?? []), { fields: CLASS_MATCHES[name] as ClassField[], values: vs }];
+    } else if ((name === 'perPage' || name === 'nextPageToken') && vs.length !== 1) {
+      throw bad(name, 'takes one value');
     } else if (name === 'perPage') {
       const n = Number(vs[0]);
       if (!Number.isInteger(n) || n < 1 || n > MAX_PER_PAGE)

@@ -14,6 +14,9 @@ const queryDescriptions: Record<string, string> = {
   EQ_bizStep:
     "a CBV 2.0 word, its URN or URL form (all match each other), or an absolute URI such as matterlog's https://w3id.org/matterlog/voc/BizStep-sorting",
   EQ_actor: 'matterlog extension: the actor the event was recorded for',
+  GE_recordTime:
+    "record time = the statement's `issued` time, as its signer states it; to follow the log without missing backdated statements, page with nextPageToken (log order) instead",
+  EQ_disposition: 'a CBV 2.0 word, its URN or URL form (all match each other), or an absolute URI',
   perPage: 'events per page, 1–1000 (default 100)',
   nextPageToken: 'from the Link rel="next" header of the previous page',
 };

@@ -37,6 +37,13 @@ export function epcisRoutes(app: Hono, log: LogService): void {
     (c, next) => limitBody(ingestOf(log).capture.limits.maxBytes, 'split the document into several captures')(c, next),
     async (c) => {
       const ingest = ingestOf(log);
+      const behaviour = c.req.header('GS1-Capture-Error-Behaviour');
+      if (behaviour !== undefined && behaviour.trim().toLowerCase() !== 'rollback') {
+        throw new MatterlogError(
+          'invalid_input',
+          `GS1-Capture-Error-Behaviour "${behaviour}" is not supported: matterlog captures a document whole or not at all (rollback)`,
+        );
+      }
       const type = c.req.header('Content-Type') ?? '';
       if (!/^application\/(ld\+)?json\b/i.test(type)) {
         throw new MatterlogError('invalid_input', 'send the EPCISDocument as application/json or application/ld+json');

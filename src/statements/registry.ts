@@ -150,7 +150,7 @@ export class ActorRegistry {
       }
       this.checkRole(actor, s);
     }
-    return this.meaning(s);
+    return this.meaning(s, nowMs);
   }
 
   private checkRole(actor: RegisteredActor, s: ParsedStatement): void {
@@ -170,7 +170,7 @@ export class ActorRegistry {
     }
   }
 
-  private meaning(s: ParsedStatement): Accepted {
+  private meaning(s: ParsedStatement, nowMs: number | undefined): Accepted {
     const first = s.issuers[0] as string;
     const body = s.statement.body as Record<string, unknown>;
     if (s.statement.kind === 'actor') this.checkActorChange(body as unknown as ActorBody);
@@ -187,6 +187,15 @@ export class ActorRegistry {
         throw new MatterlogError('forbidden', `body.onBehalfOf "${onBehalfOf}" is not a registered actor`, {
           details: { reason: 'unknown_actor', actor: onBehalfOf },
         });
+      }
+      const live = (k: RegisteredKey) =>
+        k.revokedFromMs === null || (s.issuedMs < k.revokedFromMs && (nowMs ?? -1) < k.revokedFromMs);
+      if (!target.keys.some(live)) {
+        throw new MatterlogError(
+          'forbidden',
+          `every key of "${onBehalfOf}" is revoked; the gateway captures only for actors with a live key`,
+          { details: { reason: 'revoked_key', actor: onBehalfOf } },
+        );
       }
       if (permission(target.role, 'epcis.event') === null || target.role === 'gateway') {
         throw new MatterlogError('forbidden', `"${onBehalfOf}" is a ${target.role} and may not record EPCIS events`, {

@@ -107,6 +107,47 @@ describe('actors', () => {
   });
 });
 
+describe('operator requests', () => {
+  it('registering the same actor again logs nothing new', async () => {
+    const res = await app.request('/actors', {
+      method: 'POST',
+      headers: operatorAuth,
+      body: JSON.stringify({ name: recycler.signer.name, role: 'recycler', vkey: recycler.vkey }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ index: 1, duplicate: true, kind: 'actor' });
+    expect(await treeSize()).toBe(4);
+  });
+
+  it('refuses names that are not text (a lone surrogate), and the indexer goes on', async () => {
+    const res = await post('/actors', { name: 'evil\ud800', role: 'producer', vkey: recycler.vkey }, operatorAuth);
+    await problem(res, 400, 'invalid_input');
+    const ok = await app.request('/statements', { method: 'POST', body: eventStatement(recycler, event()) });
+    expect(ok.status).toBe(201);
+    expect(await log.readModel.indexedSize()).toBe(await treeSize());
+  });
+
+  it('a revocation and a statement racing it: the statement is indexed or refused, never acknowledged and dropped', async () => {
+    const note = eventStatement(recycler, event({ eventTime: '2045-09-01T00:00:00.000Z' }), issuedNow(-1000));
+    const [rev, sub] = await Promise.all([
+      post(
+        '/actors/revocations',
+        { name: recycler.signer.name, reason: 'race', from: issuedNow(-60_000) },
+        operatorAuth,
+      ),
+      app.request('/statements', { method: 'POST', body: note }),
+    ]);
+    expect(rev.status).toBe(201);
+    if (sub.status === 201) {
+      const { eventID } = (await sub.json()) as { eventID: string };
+      expect(await log.readModel.event(eventID)).not.toBeNull();
+    } else {
+      await problem(sub, 403, 'forbidden');
+    }
+    expect(await log.readModel.indexedSize()).toBe(await treeSize());
+  });
+});
+
 describe('POST /statements', () => {
   it('sequences a signed statement, answers its index and leaf hash, and the same statement again gets the same index', async () => {
     const note = eventStatement(recycler, event());
@@ -319,6 +360,35 @@ describe('EPCIS capture and query', () => {
     );
   });
 
+  it('withdraws capture tokens when an actor loses its last key', async () => {
+    const t = await token(collector.signer.name);
+    const rev = await post('/actors/revocations', { name: collector.signer.name, reason: 'left' }, operatorAuth);
+    expect(rev.status).toBe(201);
+    await problem(
+      await post('/epcis/capture', document([event()]), { Authorization: `Bearer ${t}` }),
+      401,
+      'unauthorized',
+    );
+  });
+
+  it('refuses what it cannot honour: proceed-on-error captures, documents nested beyond reason', async () => {
+    const t = await token(recycler.signer.name);
+    const proceed = await post('/epcis/capture', document([event()]), {
+      Authorization: `Bearer ${t}`,
+      'GS1-Capture-Error-Behaviour': 'proceed',
+    });
+    expect((await problem(proceed, 400, 'invalid_input'))['detail']).toMatch(/whole or not at all/);
+    const deep = `${'{"x":'.repeat(5000)}{}${'}'.repeat(5000)}`;
+    const nested = await app.request('/epcis/capture', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(document([{ ...event(), 'example:deep': 'DEEP' }])).replace('"DEEP"', deep),
+    });
+    await problem(nested, 400, 'invalid_input');
+    const deepStatement = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}\n\n— x AAAA\n`;
+    await problem(await app.request('/statements', { method: 'POST', body: deepStatement }), 400, 'invalid_input');
+  });
+
   it('answers the common EPCIS query parameters, paged with a Link header', async () => {
     const evs = [
       event({ eventTime: '2045-03-01T01:00:00.000Z', bizStep: 'receiving', location: PLANT }),
@@ -366,6 +436,14 @@ describe('EPCIS capture and query', () => {
     expect(await times(`EQ_bizLocation=${encodeURIComponent("x' OR '1'='1")}`)).toEqual([]);
     expect(await times(`MATCH_epc=${encodeURIComponent('a); DROP TABLE rm_events; --')}`)).toEqual([]);
     expect(await times('EQ_bizStep=receiving')).toHaveLength(2);
+    expect(await times(`EQ_disposition=urn:epcglobal:cbv:disp:in_progress&EQ_bizLocation=${DEPOT}`)).toEqual([
+      '2045-03-03',
+    ]);
+    expect(await times(`EQ_disposition=https://ref.gs1.org/cbv/Disp-in_progress&EQ_bizLocation=${DEPOT}`)).toEqual([
+      '2045-03-03',
+    ]);
+    await problem(await app.request('/epcis/events?GE_eventTime=2045-03-01T09:00'), 400, 'invalid_input');
+    await problem(await app.request('/epcis/events?perPage=2&perPage=3'), 400, 'invalid_input');
     await problem(await app.request('/epcis/events?EQ_bizstep=receiving'), 400, 'invalid_input');
     await problem(await app.request('/epcis/events?perPage=0'), 400, 'invalid_input');
   });
