@@ -28,7 +28,23 @@ interface AppendPlan {
   token: string;
 }
 
-export type LoadPlan = (GetPlan | AppendPlan) & { url: string; concurrency: number };
+/**
+ * Up to `offsets.length - 1` POST requests to `path`, sent in order; request i's
+ * body is bytes [offsets[i], offsets[i + 1]) of `bodies`. Built by the caller
+ * before timing; back `bodies` with a SharedArrayBuffer to hand it over without
+ * a copy. With `maxDurationMs`, no request starts after that long (those in
+ * flight finish); `LoadResult.sent` says how many were sent: requests 0 … sent - 1.
+ */
+interface PostPlan {
+  kind: 'post';
+  path: string;
+  headers: Record<string, string>;
+  bodies: Uint8Array;
+  offsets: ArrayLike<number>;
+  maxDurationMs?: number;
+}
+
+export type LoadPlan = (GetPlan | AppendPlan | PostPlan) & { url: string; concurrency: number };
 
 export interface LoadResult {
   requests: number;
@@ -40,6 +56,8 @@ export interface LoadResult {
   bytes: number;
   elapsedMs: number;
   latenciesMs: Float64Array;
+  /** Post plans only: how many requests were sent (the first `sent` of the plan). */
+  sent?: number;
 }
 
 interface Req {
@@ -65,6 +83,16 @@ function send(agent: http.Agent, base: URL, r: Req): Promise<{ status: number; b
     req.on('error', reject);
     req.end(r.body);
   });
+}
+
+function postRequests(p: PostPlan): Req[] {
+  return Array.from({ length: p.offsets.length - 1 }, (_, i) => ({
+    method: 'POST',
+    path: p.path,
+    headers: { ...p.headers },
+    // A private copy, made before timing, so that no request reads the shared memory while sending.
+    body: Buffer.from(p.bodies.subarray(p.offsets[i] as number, p.offsets[i + 1] as number)),
+  }));
 }
 
 function appendRequests(p: AppendPlan): Req[] {
@@ -100,7 +128,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let bytes = 0;
-  let measuring = plan.kind === 'append';
+  let measuring = plan.kind !== 'get';
   const record = (status: number, n: number, t: number) => {
     if (!measuring) return;
     latencies.push(performance.now() - t);
@@ -113,13 +141,15 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
     if (failures.length < 5) failures.push((e as Error).message);
   };
   let t0 = performance.now();
-  if (plan.kind === 'append') {
-    const reqs = appendRequests(plan);
+  let sent: number | undefined;
+  if (plan.kind !== 'get') {
+    const reqs = plan.kind === 'append' ? appendRequests(plan) : postRequests(plan);
     for (const r of reqs) r.headers['Content-Length'] = String(r.body?.length ?? 0);
     let next = 0;
     t0 = performance.now();
+    const stopAt = plan.kind === 'post' && plan.maxDurationMs !== undefined ? t0 + plan.maxDurationMs : Infinity;
     const loop = async () => {
-      while (next < reqs.length) {
+      while (next < reqs.length && (stopAt === Infinity || performance.now() < stopAt)) {
         const r = reqs[next++] as Req;
         const t = performance.now();
         try {
@@ -131,6 +161,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
       }
     };
     await Promise.all(Array.from({ length: plan.concurrency }, loop));
+    if (plan.kind === 'post') sent = next;
   } else {
     let next = 0;
     let stopAt = performance.now() + plan.warmupMs;
@@ -162,6 +193,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
     bytes,
     elapsedMs,
     latenciesMs: Float64Array.from(latencies),
+    ...(sent !== undefined ? { sent } : {}),
   };
 }
 

@@ -88,8 +88,9 @@ function diskOf(dir: string): string {
 /** `git` commit of `root`, naming files with uncommitted changes (the figures are for that code). */
 export function sourceOf(root: string): string {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-    const commit = git('rev-parse', '--short', 'HEAD');
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
+    const commit = git('rev-parse', '--short', 'HEAD').trim();
+    // Not trimmed: porcelain lines start with a two-letter status that may begin with a space.
     const changed = git('status', '--porcelain', '--untracked-files=no')
       .split('\n')
       .map((l) => l.slice(3))

@@ -13,10 +13,12 @@ import pg from 'pg';
 import { useNodeCrypto } from '../src/app/node-crypto.js';
 import { benchAppendHttp } from './append-http.js';
 import { benchAppend } from './append-throughput.js';
+import { benchEpcis } from './epcis-validate.js';
 import { type BenchContext, errorMessage, removeDir } from './fixtures.js';
 import { loadAverage, machineInfo, probePostgres } from './machine.js';
 import { benchProofs } from './proof-latency.js';
 import { formatTable, machineLines, type ResultRow, type RunReport, writeReport } from './report.js';
+import { benchStatementsHttp } from './statements-http.js';
 import { benchTiles } from './tile-reads.js';
 
 const BENCHMARKS: { name: string; what: string; run(ctx: BenchContext): Promise<void> }[] = [
@@ -24,6 +26,12 @@ const BENCHMARKS: { name: string; what: string; run(ctx: BenchContext): Promise<
   { name: 'append-http', what: 'appends over HTTP (POST /append)', run: benchAppendHttp },
   { name: 'proofs', what: 'inclusion/consistency proof latency on the large store', run: benchProofs },
   { name: 'tiles', what: 'tile and entry-bundle reads/s over HTTP on the large store', run: benchTiles },
+  {
+    name: 'statements-http',
+    what: 'signed epcis.event statements ingested over HTTP (POST /statements), SQLite and PostgreSQL',
+    run: benchStatementsHttp,
+  },
+  { name: 'epcis', what: 'EPCIS documents validated and hashed per second, in-process', run: benchEpcis },
 ];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only <name>[,<name>…]] [--filter <text>]

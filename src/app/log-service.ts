@@ -18,6 +18,7 @@ import { SqliteReadModel } from '../store/sqlite/sqlite-read-model.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { ActorAdmin } from './actor-admin.js';
 import { type CaptureLimits, CaptureService, defaultCaptureLimits } from './capture-service.js';
+import { CheckedNotes } from './checked-notes.js';
 import {
   type ActorKeyConfig,
   type DataDirConfig,
@@ -250,7 +251,8 @@ export async function startIngest(
   const gateway: ActorKeyConfig = { name: gatewayKey.signer.name, vkey: gatewayKey.vkey };
   const registry: RegistryRef = { current: await loadRegistry({ operator }, readModel) };
   const skips = new SkipLog();
-  const indexer = new Indexer(store, readModel, createProjector(registry, { skips }), {
+  const checked = new CheckedNotes();
+  const indexer = new Indexer(store, readModel, createProjector(registry, { skips, checked }), {
     chunk: 1000,
     ...(options.onIndexProgress ? { onProgress: options.onIndexProgress } : {}),
   });
@@ -267,6 +269,7 @@ export async function startIngest(
       skewMs: options.skewMs,
       maxBatch: options.maxBatch,
       skipReason: (index) => skips.get(index),
+      checked,
       ...(options.onRefused ? { onRefused: options.onRefused } : {}),
     },
   );

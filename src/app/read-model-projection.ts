@@ -7,6 +7,7 @@
  * indexes while staying in the log.
  */
 import { eventIndexFields } from '../epcis/index.js';
+import { fromUtf8 } from '../ledger/bytes.js';
 import type { ProjectedRows, Projection, Projector } from '../log/indexer.js';
 import type { EpcisEventBody } from '../statements/bodies.js';
 import type { JsonValue } from '../statements/canonical-json.js';
@@ -14,6 +15,7 @@ import type { Accepted, ActorRegistry } from '../statements/registry.js';
 import { type ParsedStatement, parseStatement } from '../statements/statement.js';
 import type { ReadModelStore } from '../store/read-model.js';
 import { storableText } from '../store/read-model-batch.js';
+import type { CheckedNote, CheckedNotes } from './checked-notes.js';
 import { changesRegistry, checkEvent } from './statement-checks.js';
 
 /** The live registry, replaced whole once a batch is indexed. */
@@ -44,9 +46,9 @@ export class SkipLog {
 
 export function createProjector(
   ref: RegistryRef,
-  options: { counts?: ProjectionCounts; skips?: SkipLog } = {},
+  options: { counts?: ProjectionCounts; skips?: SkipLog; checked?: CheckedNotes } = {},
 ): Projector {
-  const { counts, skips } = options;
+  const { counts, skips, checked } = options;
   const skip = (index: number, e: unknown) => {
     if (counts) counts.skipped++;
     skips?.record(index, e instanceof Error ? e.message : String(e));
@@ -55,9 +57,12 @@ export function createProjector(
     async project(entries: Uint8Array[], fromIndex: number, readModel: ReadModelStore): Promise<Projection> {
       const registry = ref.current.clone();
       const rows = emptyRows();
+      const hints = new Map<ParsedStatement, CheckedNote>();
       const parsed = entries.map((entry) => {
         try {
-          return parseStatement(entry);
+          const hint = checked?.take(fromUtf8(entry));
+          if (hint) hints.set(hint.parsed, hint);
+          return hint?.parsed ?? parseStatement(entry);
         } catch (e) {
           return e instanceof Error ? e : new Error(String(e));
         }
@@ -80,9 +85,10 @@ export function createProjector(
           seen.add(p.textSha256);
         }
         let accepted: Accepted;
+        const hint = hints.get(p);
         try {
-          accepted = registry.check(p);
-          if (p.statement.kind === 'epcis.event') checkEvent(p);
+          accepted = registry.check(p, hint ? { verified: hint.verified } : {});
+          if (p.statement.kind === 'epcis.event' && !hint) checkEvent(p);
         } catch (e) {
           skip(index, e);
           continue;

@@ -25,6 +25,7 @@ import type { AddResult, Sequencer } from '../log/sequencer.js';
 import { type ParsedStatement, parseStatement } from '../statements/statement.js';
 import type { LogStore } from '../store/contract.js';
 import type { ReadModelStore } from '../store/read-model.js';
+import type { CheckedNotes } from './checked-notes.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RegistryRef } from './read-model-projection.js';
 import {
@@ -56,6 +57,8 @@ export interface StatementServiceOptions {
   onRefused?: (refusals: StatementRefusal[], who: string) => void;
   /** Why the indexer left an entry out of the read model, if it did. */
   skipReason?: (index: number) => string | undefined;
+  /** Where fully checked statements are left for the indexer, so it need not check them twice. */
+  checked?: CheckedNotes;
   now?: () => number;
 }
 
@@ -120,14 +123,16 @@ export class StatementService {
     const now = (this.options.now ?? Date.now)();
     const overlay = this.registry.current.clone();
     const actors: string[] = [];
+    const verifiedBy = new Map<ParsedStatement, string[]>();
     parsed.forEach((s, i) => {
       if (!s) return;
       try {
-        const { actor } = overlay.check(s, { nowMs: now, skewMs: this.options.skewMs });
+        const { actor, keys } = overlay.check(s, { nowMs: now, skewMs: this.options.skewMs });
         if (s.statement.kind === 'epcis.event') checkEvent(s);
         // Later statements in the same request see what earlier ones register or revoke.
         overlay.apply(s, -1);
         actors.push(actor);
+        verifiedBy.set(s, keys);
       } catch (e) {
         refusals.push(refusal(i, e));
       }
@@ -163,6 +168,7 @@ export class StatementService {
       }
     });
     if (fresh.length === 0) return answers;
+    for (const { p } of fresh) this.options.checked?.add(p, verifiedBy.get(p) ?? []);
     const added = this.sequencer.addAll(fresh.map(({ p }) => utf8(p.note)));
     const sequenced = fresh.map(({ p, at }, k) => {
       const eventID = eventIdOf(p);

@@ -47,9 +47,9 @@ export class Indexer {
   }
 
   /**
-   * Indexes every committed entry up to `target` (default: the latest checkpoint).
-   * Calls are serialised; each resolves with the indexed size once it reaches
-   * at least its target.
+   * Indexes every committed entry (at least up to `target`). Calls are
+   * serialised; each resolves with the indexed size once it reaches at least
+   * its target.
    */
   catchUp(target?: number): Promise<number> {
     const next = this.running.catch(() => 0).then(() => this.run(target));
@@ -59,7 +59,10 @@ export class Indexer {
 
   private async run(target?: number): Promise<number> {
     let size = await this.readModel.indexedSize();
-    const goal = target ?? (await this.log.latestCheckpoint())?.size ?? 0;
+    if (target !== undefined && size >= target) return size;
+    // Everything committed so far, not just up to `target`: the answers waiting on this
+    // catch-up usually arrived in one commit, and one transaction should index them all.
+    const goal = Math.max(target ?? 0, (await this.log.latestCheckpoint())?.size ?? 0);
     while (size < goal) {
       const end = Math.min(goal, size + this.options.chunk);
       const entries = await this.log.readEntries(size, end);
