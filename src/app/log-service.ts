@@ -2,7 +2,7 @@
  * The composition root: configuration → store driver → log (sequencer + reader).
  * This is the only code that picks a store driver.
  */
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { utf8 } from '../ledger/bytes.js';
 import { formatCheckpoint } from '../ledger/checkpoint.js';
 import { MatterlogError } from '../ledger/errors.js';
@@ -33,6 +33,7 @@ import { useNodeCrypto } from './node-crypto.js';
 import { defaultRateLimit, type RateLimit, RateLimiter } from './rate-limiter.js';
 import { createProjector, type RegistryRef, SkipLog } from './read-model-projection.js';
 import { type StatementRefusal, StatementService } from './statement-service.js';
+import { VerifyPool } from './verify-pool.js';
 
 useNodeCrypto();
 
@@ -119,10 +120,14 @@ export interface Ingest {
   statements: StatementService;
   capture: CaptureService;
   actors: ActorAdmin;
+  /** Waits for indexing in progress and stops the verification workers. */
+  close(): Promise<void>;
 }
 
 export interface IngestOptions {
   skewMs: number;
+  /** Worker threads verifying signatures (0: verify on the main thread). */
+  verifyWorkers: number;
   maxBatch: number;
   rateLimit: RateLimit;
   capture: CaptureLimits;
@@ -131,6 +136,7 @@ export interface IngestOptions {
 
 export const defaultIngestOptions: IngestOptions = {
   skewMs: 300_000,
+  verifyWorkers: Math.max(1, availableParallelism() - 1),
   maxBatch: 10_000,
   rateLimit: defaultRateLimit,
   capture: defaultCaptureLimits,
@@ -224,7 +230,7 @@ export async function openLog(options: OpenLogOptions): Promise<LogService> {
       ingest,
       async close() {
         await seq?.stop();
-        await ingest?.indexer.idle();
+        await ingest?.close();
         await rm.close();
         await store.close();
       },
@@ -250,6 +256,7 @@ export async function startIngest(
   const operator: ActorKeyConfig = { name: operatorKey.signer.name, vkey: operatorKey.vkey };
   const gateway: ActorKeyConfig = { name: gatewayKey.signer.name, vkey: gatewayKey.vkey };
   const registry: RegistryRef = { current: await loadRegistry({ operator }, readModel) };
+  const pool = options.verifyWorkers > 0 ? new VerifyPool(options.verifyWorkers) : null;
   const skips = new SkipLog();
   const checked = new CheckedNotes();
   const indexer = new Indexer(store, readModel, createProjector(registry, { skips, checked }), {
@@ -270,10 +277,21 @@ export async function startIngest(
       maxBatch: options.maxBatch,
       skipReason: (index) => skips.get(index),
       checked,
+      ...(pool ? { pool } : {}),
       ...(options.onRefused ? { onRefused: options.onRefused } : {}),
     },
   );
   const actors = new ActorAdmin(operatorKey, gateway, statements, registry, readModel);
   const capture = new CaptureService(statements, gatewayKey.signer, options.capture);
-  return { registry, indexer, statements, capture, actors };
+  return {
+    registry,
+    indexer,
+    statements,
+    capture,
+    actors,
+    async close() {
+      await indexer.idle();
+      await pool?.close();
+    },
+  };
 }

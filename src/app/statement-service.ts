@@ -36,6 +36,7 @@ import {
   refusal,
   type StatementRefusal,
 } from './statement-checks.js';
+import type { VerifyJob, VerifyPool } from './verify-pool.js';
 
 export type { StatementRefusal } from './statement-checks.js';
 
@@ -59,6 +60,8 @@ export interface StatementServiceOptions {
   skipReason?: (index: number) => string | undefined;
   /** Where fully checked statements are left for the indexer, so it need not check them twice. */
   checked?: CheckedNotes;
+  /** Worker threads that verify signatures while the main thread does the rest. */
+  pool?: VerifyPool;
   now?: () => number;
 }
 
@@ -101,23 +104,56 @@ export class StatementService {
       }
     });
     const ok = parsed.filter((p): p is ParsedStatement => p !== null);
-    const [byText, byEvent] = await Promise.all([
+    const [byText, byEvent, verified] = await Promise.all([
       this.readModel.findStatements(ok.map((p) => p.textSha256)),
       this.readModel.findEvents(ok.map(eventIdOf).filter((e): e is string => e !== undefined)),
+      this.preverify(ok),
     ]);
     while (this.registryBarrier) await this.registryBarrier;
     // From here to addAll nothing awaits: the pool receives statements in the order they were checked.
-    const answers = this.checkAndSequence(notes.length, parsed, refusals, (p) => {
+    const answers = this.checkAndSequence(notes.length, parsed, refusals, verified, (p) => {
       const e = eventIdOf(p);
       return byText.get(p.textSha256) ?? (e ? byEvent.get(e) : undefined);
     });
     return Promise.all(answers);
   }
 
+  /**
+   * Verifies signatures on the worker pool against the keys the registry has now.
+   * Whatever did not verify there (or whose key changed meanwhile) the registry
+   * check verifies again itself, and reports.
+   */
+  private async preverify(statements: ParsedStatement[]): Promise<Map<ParsedStatement, Set<string>>> {
+    const verified = new Map<ParsedStatement, Set<string>>();
+    const pool = this.options.pool;
+    if (!pool) return verified;
+    const jobs: VerifyJob[] = [];
+    const owners: { p: ParsedStatement; vkey: string }[] = [];
+    for (const p of statements) {
+      const message = utf8(p.text);
+      for (const sig of p.signatures) {
+        const key = this.registry.current.keyFor(sig);
+        if (!key) continue;
+        jobs.push({ publicKey: key.publicKey, message, signature: sig.signature });
+        owners.push({ p, vkey: key.vkey });
+      }
+    }
+    const results = await pool.verify(jobs);
+    results.forEach((ok, i) => {
+      if (!ok) return;
+      const { p, vkey } = owners[i] as { p: ParsedStatement; vkey: string };
+      const set = verified.get(p) ?? new Set<string>();
+      set.add(vkey);
+      verified.set(p, set);
+    });
+    return verified;
+  }
+
   private checkAndSequence(
     total: number,
     parsed: (ParsedStatement | null)[],
     refusals: StatementRefusal[],
+    verified: Map<ParsedStatement, Set<string>>,
     indexed: (p: ParsedStatement) => number | undefined,
   ): Promise<SubmitResult>[] {
     const now = (this.options.now ?? Date.now)();
@@ -127,7 +163,12 @@ export class StatementService {
     parsed.forEach((s, i) => {
       if (!s) return;
       try {
-        const { actor, keys } = overlay.check(s, { nowMs: now, skewMs: this.options.skewMs });
+        const seen = verified.get(s);
+        const { actor, keys } = overlay.check(s, {
+          nowMs: now,
+          skewMs: this.options.skewMs,
+          ...(seen ? { verified: seen } : {}),
+        });
         if (s.statement.kind === 'epcis.event') checkEvent(s);
         // Later statements in the same request see what earlier ones register or revoke.
         overlay.apply(s, -1);

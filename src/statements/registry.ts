@@ -11,7 +11,7 @@
  */
 import { bytesEqual, toHex, utf8 } from '../ledger/bytes.js';
 import { MatterlogError } from '../ledger/errors.js';
-import { type NoteVerifier, verifierFromVkey } from '../ledger/note.js';
+import { type NoteVerifier, parseVerifierKey, verifierFromVkey } from '../ledger/note.js';
 import { type ActorBody, checkBody, type EpcisEventBody, type RevocationBody } from './bodies.js';
 import { permission, type Role, rolesFor } from './roles.js';
 import { type ParsedStatement, parseUtcTime } from './statement.js';
@@ -19,6 +19,8 @@ import { type ParsedStatement, parseUtcTime } from './statement.js';
 export interface RegisteredKey {
   vkey: string;
   verifier: NoteVerifier;
+  /** The raw Ed25519 public key, for verifying elsewhere (a worker thread). */
+  publicKey: Uint8Array;
   /** Log index of the registering statement (-1 for the root operator key). */
   index: number;
   validFromMs: number;
@@ -84,6 +86,7 @@ export class ActorRegistry {
         {
           vkey: root.vkey,
           verifier: verifierFromVkey(root.vkey),
+          publicKey: parseVerifierKey(root.vkey).publicKey,
           index: -1,
           validFromMs: 0,
           revokedFromMs: null,
@@ -91,6 +94,11 @@ export class ActorRegistry {
         },
       ],
     });
+  }
+
+  /** The registered key a signature names (by actor and key ID), if any. */
+  keyFor(sig: { name: string; keyId: Uint8Array }): RegisteredKey | undefined {
+    return this.actors.get(sig.name)?.keys.find((k) => bytesEqual(k.verifier.keyId, sig.keyId));
   }
 
   get(name: string): RegisteredActor | undefined {
@@ -272,6 +280,7 @@ export class ActorRegistry {
         actor.keys.push({
           vkey: b.vkey,
           verifier: verifierFromVkey(b.vkey),
+          publicKey: parseVerifierKey(b.vkey).publicKey,
           index,
           validFromMs: s.issuedMs,
           revokedFromMs: null,
@@ -309,7 +318,11 @@ export class ActorRegistry {
       revokedIndex: number | null;
     }[];
   }): void {
-    const keys = actor.keys.map((k) => ({ ...k, verifier: verifierFromVkey(k.vkey) }));
+    const keys = actor.keys.map((k) => ({
+      ...k,
+      verifier: verifierFromVkey(k.vkey),
+      publicKey: parseVerifierKey(k.vkey).publicKey,
+    }));
     const root = actor.name === this.root.name ? this.actors.get(actor.name) : undefined;
     if (root) {
       root.index = actor.index;

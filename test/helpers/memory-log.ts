@@ -65,7 +65,7 @@ export async function memoryLog(
     ingest,
     async close() {
       await sequencer.stop();
-      await ingest.indexer.idle();
+      await ingest.close();
       await readModel.close();
       await s.close();
     },
