@@ -2,7 +2,7 @@
  * What the operator does to actors through the server: register them, revoke
  * their keys, issue and withdraw their capture tokens. Registrations and
  * revocations are statements signed by the operator key and go through the
- * same checks as any other statement; tokens are secrets and never touch the
+ * same checks as every other statement; tokens are secrets and never touch the
  * log (only their SHA-256 is stored).
  */
 import { randomBytes } from 'node:crypto';

@@ -68,6 +68,21 @@ export interface RegistryChange {
   revocation?: { actor: string; vkey: string; fromMs: number; index: number };
 }
 
+/** An actor as stored outside the registry (the read model): keys without their verifiers. */
+export interface ActorSnapshot {
+  name: string;
+  role: Role;
+  index: number;
+  issuedMs: number;
+  keys: {
+    vkey: string;
+    index: number;
+    validFromMs: number;
+    revokedFromMs: number | null;
+    revokedIndex: number | null;
+  }[];
+}
+
 export interface RootOperator {
   name: string;
   vkey: string;
@@ -305,19 +320,7 @@ export class ActorRegistry {
   }
 
   /** Adds an actor as the read model recorded it (loading at start-up). */
-  load(actor: {
-    name: string;
-    role: Role;
-    index: number;
-    issuedMs: number;
-    keys: {
-      vkey: string;
-      index: number;
-      validFromMs: number;
-      revokedFromMs: number | null;
-      revokedIndex: number | null;
-    }[];
-  }): void {
+  load(actor: ActorSnapshot): void {
     const keys = actor.keys.map((k) => ({
       ...k,
       verifier: verifierFromVkey(k.vkey),

@@ -44,16 +44,11 @@
  * - **close()** is idempotent; afterwards every call fails with `unavailable`.
  */
 
+import type { ActorSnapshot } from '../statements/registry.js';
+import type { Role } from '../statements/roles.js';
+
 /** An actor's role; what each role may state is `ROLE_KINDS` in src/statements. */
-export type ActorRole =
-  | 'operator'
-  | 'gateway'
-  | 'producer'
-  | 'collector'
-  | 'recycler'
-  | 'auditor'
-  | 'witness'
-  | 'public';
+export type ActorRole = Role;
 
 /** One indexed statement: the dedup key and what it is. */
 export interface StatementRow {
@@ -159,23 +154,12 @@ export interface ReadModelBatch {
   classes: EventClassRow[];
 }
 
-export interface ActorRecord {
-  name: string;
-  role: ActorRole;
-  index: number;
-  issuedMs: number;
-  /**
-   * When a key was revoked more than once, the revocation with the earliest
-   * `fromMs` counts (on a tie, the lowest index): revoking earlier is stricter.
-   */
-  keys: {
-    vkey: string;
-    index: number;
-    validFromMs: number;
-    revokedFromMs: number | null;
-    revokedIndex: number | null;
-  }[];
-}
+/**
+ * An actor as the read model has it. When a key was revoked more than once, the
+ * revocation with the earliest `fromMs` counts (on a tie, the lowest index):
+ * revoking earlier is stricter.
+ */
+export type ActorRecord = ActorSnapshot;
 
 /** One EPC condition: the event has one of `values` in one of `fields`. */
 export interface EpcMatch {
