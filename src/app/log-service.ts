@@ -132,6 +132,7 @@ export interface IngestOptions {
   rateLimit: RateLimit;
   capture: CaptureLimits;
   onRefused?: (refusals: StatementRefusal[], who: string) => void;
+  onReplayed?: (count: number, total: number) => void;
 }
 
 export const defaultIngestOptions: IngestOptions = {
@@ -279,6 +280,7 @@ export async function startIngest(
       checked,
       ...(pool ? { pool } : {}),
       ...(options.onRefused ? { onRefused: options.onRefused } : {}),
+      ...(options.onReplayed ? { onReplayed: options.onReplayed } : {}),
     },
   );
   const actors = new ActorAdmin(operatorKey, gateway, statements, registry, readModel);

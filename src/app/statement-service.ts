@@ -56,6 +56,8 @@ export interface StatementServiceOptions {
   maxBatch: number;
   /** Called for every refused request (the server logs them). */
   onRefused?: (refusals: StatementRefusal[], who: string) => void;
+  /** Called when a request repeats statements already in the log (answered with their index, not logged again). */
+  onReplayed?: (count: number, total: number) => void;
   /** Why the indexer left an entry out of the read model, if it did. */
   skipReason?: (index: number) => string | undefined;
   /** Where fully checked statements are left for the indexer, so it need not check them twice. */
@@ -115,7 +117,10 @@ export class StatementService {
       const e = eventIdOf(p);
       return byText.get(p.textSha256) ?? (e ? byEvent.get(e) : undefined);
     });
-    return Promise.all(answers);
+    const results = await Promise.all(answers);
+    const replayed = results.filter((r) => r.duplicate).length;
+    if (replayed > 0) this.options.onReplayed?.(replayed, results.length);
+    return results;
   }
 
   /**

@@ -105,6 +105,11 @@ export function serveCommand(setExit: (code: number) => void): Command {
           skewMs: opts.clockSkew * 1000,
           rateLimit: { perSecond: opts.rateLimit, burst: opts.rateBurst },
           // Refusals are logged: an operator sees who is sending what the log will not take.
+          onReplayed: (count, total) => {
+            info(
+              `matterlog: ${count} of ${total} submitted statement(s) were already in the log: answered with their index, not logged again`,
+            );
+          },
           onRefused: (refusals, who) => {
             const first = refusals[0];
             info(

@@ -68,6 +68,7 @@ beforeEach(async () => {
   log = await memoryLog({}, undefined, {
     rateLimit: { perSecond: 1000, burst: 50 },
     onRefused: (refusals, who) => refusedLog.push({ who, codes: refusals.map((r) => r.code) }),
+    onReplayed: (count) => refusedLog.push({ who: 'replay', codes: [String(count)] }),
   });
   app = createApp(log);
   await addActor(recycler, 'recycler');
@@ -164,6 +165,8 @@ describe('POST /statements', () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ ...r1, duplicate: true });
     expect(await treeSize()).toBe(5);
+    // A replay is not logged twice, but it is reported.
+    expect(refusedLog).toContainEqual({ who: 'replay', codes: ['1'] });
   });
 
   it('deduplicates an EPCIS event by its hash ID, whoever signs it and whenever', async () => {
