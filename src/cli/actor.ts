@@ -29,8 +29,9 @@ export function actorCommand(setExit: (code: number) => void): Command {
   const actor = new Command('actor')
     .summary('register actors, list them, revoke keys, issue capture tokens')
     .description(
-      `Manages the actors whose statements the log accepts. Registration and revocation are statements signed by the operator key and logged for everyone to see; capture tokens are secrets kept (hashed) by the server.\n\nRoles:\n${ROLES.map((r) => `  ${r.padEnd(9)} ${ROLE_MEANINGS[r]}`).join('\n')}`,
-    );
+      'Manages the actors whose statements the log accepts. Registration and revocation are statements signed by the operator key and logged for everyone to see; capture tokens are secrets kept (hashed) by the server.',
+    )
+    .addHelpText('after', `\nRoles:\n${ROLES.map((r) => `  ${r.padEnd(10)} ${ROLE_MEANINGS[r]}`).join('\n')}`);
 
   actor.addCommand(
     operatorOptions(urlOption(new Command('add')))

@@ -234,11 +234,17 @@ describe('stopping', () => {
 
 describe('help and usage', () => {
   it('prints --help for every command and exits 2 on bad usage', async () => {
-    for (const cmd of [['--help'].slice(1), ['init'], ['serve'], ['append'], ['verify'], ['export-tiles']]) {
+    const verbs = ['init', 'serve', 'append', 'verify', 'export-tiles', 'keygen', 'actor', 'sign', 'submit', 'capture'];
+    for (const cmd of [[], ...verbs.map((v) => [v]), ['reindex']]) {
       const r = await cli([...cmd, '--help']);
       expect(r.code, cmd.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/Usage: matterlog/);
       expect(r.stdout).toMatch(/Exit codes:/);
+    }
+    for (const sub of ['add', 'list', 'revoke', 'token']) {
+      const r = await cli(['actor', sub, '--help']);
+      expect(r.code, `actor ${sub}`).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`Usage: matterlog actor ${sub}`));
     }
     expect((await cli(['serve', '--port', 'eighty'])).code).toBe(2);
     expect((await cli(['nonsense'])).code).toBe(2);
