@@ -32,6 +32,7 @@ export const METHOD_NOT_ALLOWED: readonly (readonly [readonly string[], readonly
       '/epcis/events',
       '/epcis/events/*',
       '/epcis/capture/*',
+      '/quantities',
     ],
     'GET, HEAD',
   ],

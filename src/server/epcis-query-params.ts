@@ -7,7 +7,7 @@
  */
 import { normaliseBizStep, normaliseDisposition } from '../epcis/index.js';
 import { MatterlogError } from '../ledger/errors.js';
-import type { ClassField, EpcField, EventQuery } from '../store/read-model.js';
+import type { ClassField, EpcField, EventQuery, QuantityQuery } from '../store/read-model.js';
 
 export const MAX_PER_PAGE = 1000;
 export const DEFAULT_PER_PAGE = 100;
@@ -59,6 +59,15 @@ function bad(param: string, why: string): MatterlogError {
   return new MatterlogError('invalid_input', `query parameter ${param} ${why}`, { details: { parameter: param } });
 }
 
+function parseTime(name: string, v: string): number {
+  const ms = Date.parse(v);
+  // An offset is required: a time without one would mean this server's local time.
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) || Number.isNaN(ms)) {
+    throw bad(name, `must be an ISO 8601 date-time with an offset, e.g. 2045-03-01T10:00:00Z (got ${v})`);
+  }
+  return ms;
+}
+
 function values(raw: string[]): string[] {
   return raw.flatMap((v) => v.split('|')).filter((v) => v.length > 0);
 }
@@ -83,15 +92,7 @@ export function parseEventQuery(params: Record<string, string[]>): EventQuery {
       q[LISTS[name as keyof typeof LISTS]] = list;
     } else if (name in TIMES) {
       if (vs.length !== 1) throw bad(name, 'takes one time');
-      const ms = Date.parse(vs[0] as string);
-      // An offset is required: a time without one would mean this server's local time.
-      if (
-        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(vs[0] as string) ||
-        Number.isNaN(ms)
-      ) {
-        throw bad(name, `must be an ISO 8601 date-time with an offset, e.g. 2045-03-01T10:00:00Z (got ${vs[0]})`);
-      }
-      q[TIMES[name as keyof typeof TIMES]] = ms;
+      q[TIMES[name as keyof typeof TIMES]] = parseTime(name, vs[0] as string);
     } else if (name in EPC_MATCHES) {
       q.epcs = [...(q.epcs ?? []), { fields: EPC_MATCHES[name] as EpcField[], values: vs }];
     } else if (name in CLASS_MATCHES) {
@@ -110,6 +111,33 @@ export function parseEventQuery(params: Record<string, string[]>): EventQuery {
       }
       q.afterIndex = n;
     }
+  }
+  return q;
+}
+
+/** What each quantity list means for the material it names, in words for the totals. */
+export const QUANTITY_ROLES: Record<ClassField, string> = {
+  quantity: 'observed (ObjectEvent / TransactionEvent quantityList)',
+  childQuantity: 'aggregated or associated (childQuantityList)',
+  inputQuantity: 'consumed by a transformation (inputQuantityList)',
+  outputQuantity: 'produced by a transformation (outputQuantityList)',
+};
+
+const QUANTITY_PARAMETERS = ['facility', 'epcClass', 'GE_eventTime', 'LT_eventTime'];
+
+/** Parses GET /quantities: facility (a bizLocation), epcClass, and an event-time range. */
+export function parseQuantityQuery(params: Record<string, string[]>): QuantityQuery {
+  const q: QuantityQuery = {};
+  for (const [name, raw] of Object.entries(params)) {
+    if (!QUANTITY_PARAMETERS.includes(name)) {
+      throw bad(name, `is not supported; supported: ${QUANTITY_PARAMETERS.join(', ')}`);
+    }
+    if (raw.length !== 1 || raw[0] === '') throw bad(name, 'takes one value');
+    const v = raw[0] as string;
+    if (name === 'facility') q.facility = v;
+    else if (name === 'epcClass') q.epcClass = v;
+    else if (name === 'GE_eventTime') q.fromMs = parseTime(name, v);
+    else q.toMs = parseTime(name, v);
   }
   return q;
 }

@@ -173,6 +173,24 @@ export const statementPaths: Record<string, unknown> = {
       },
     },
   },
+  '/quantities': {
+    get: {
+      summary:
+        'Kilograms per facility × material class × role in the events (observed, consumed, produced), from the read model',
+      description:
+        'Sums the quantities of indexed EPCIS events whose unit is a mass (UN/CEFACT Rec 20: KGM, TNE, GRM, LBR, …), normalised to kilograms. Quantities without a mass unit (counts, volumes) are not summed.',
+      parameters: [
+        { name: 'facility', in: 'query', required: false, schema: { type: 'string' }, description: 'a bizLocation id' },
+        { name: 'epcClass', in: 'query', required: false, schema: { type: 'string' } },
+        { name: 'GE_eventTime', in: 'query', required: false, schema: { type: 'string', format: 'date-time' } },
+        { name: 'LT_eventTime', in: 'query', required: false, schema: { type: 'string', format: 'date-time' } },
+      ],
+      responses: {
+        '200': { description: '{"unit": "kg", "indexedSize", "totals": [...]}', content: json({ type: 'object' }) },
+        '400': problem,
+      },
+    },
+  },
   '/epcis/events/{eventID}': {
     get: {
       summary: 'One event by its CBV 2.0 event hash ID (URL-encoded); X-Log-Index says where it is in the log',

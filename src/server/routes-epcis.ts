@@ -7,12 +7,13 @@
  *   GET  /epcis/capture/{captureID}   the job: running, success, errors, events
  *   GET  /epcis/events?…              EPCISQueryDocument, paged (Link rel="next")
  *   GET  /epcis/events/{eventID}      one event by its (URL-encoded) hash ID
+ *   GET  /quantities?…                kilograms per facility × material class, from the events
  */
 import type { Context, Hono } from 'hono';
 import type { LogService } from '../app/log-service.js';
 import { MatterlogError } from '../ledger/errors.js';
 import { bearerToken } from './auth.js';
-import { parseEventQuery } from './epcis-query-params.js';
+import { parseEventQuery, parseQuantityQuery, QUANTITY_ROLES } from './epcis-query-params.js';
 import { ingestOf, limitBody } from './routes-statements.js';
 
 export const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
@@ -85,6 +86,18 @@ export function epcisRoutes(app: Hono, log: LogService): void {
     }
     const body = `{"@context":${JSON.stringify([EPCIS_CONTEXT])},"type":"EPCISQueryDocument","schemaVersion":"2.0","creationDate":${JSON.stringify(new Date().toISOString())},"epcisBody":{"queryResults":{"queryName":"SimpleEventQuery","resultsBody":{"eventList":[${page.events.map((e) => e.json).join(',')}]}}}}`;
     return c.body(body, 200, { 'Content-Type': 'application/ld+json' });
+  });
+
+  // Mass per facility × material class × role in the events (received, output, …), in kilograms.
+  app.get('/quantities', async (c) => {
+    const query = parseQuantityQuery(c.req.queries());
+    const totals = await log.readModel.quantities(query);
+    c.header('Cache-Control', 'no-store');
+    return c.json({
+      unit: 'kg',
+      indexedSize: await log.readModel.indexedSize(),
+      totals: totals.map((t) => ({ ...t, role: QUANTITY_ROLES[t.field] })),
+    });
   });
 
   app.get('/epcis/events/:eventID', async (c) => {

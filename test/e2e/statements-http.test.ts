@@ -445,6 +445,24 @@ describe('EPCIS capture and query', () => {
     expect(await times(`EQ_disposition=https://ref.gs1.org/cbv/Disp-in_progress&EQ_bizLocation=${DEPOT}`)).toEqual([
       '2045-03-03',
     ]);
+    // Quantities by facility and material, in kg whatever the unit sent (TNE here, and KGM).
+    const q = (await (await app.request(`/quantities?epcClass=${PET_BALES}`)).json()) as {
+      unit: string;
+      totals: { facility: string; field: string; kg: number; events: number }[];
+    };
+    expect(q.unit).toBe('kg');
+    expect(q.totals.map((t) => [t.facility, t.field, t.kg, t.events])).toEqual([
+      [DEPOT, 'quantity', 1500, 1],
+      [PLANT, 'inputQuantity', 2000, 1],
+      [PLANT, 'quantity', 3000, 2],
+    ]);
+    const march2 = (await (
+      await app.request(
+        `/quantities?facility=${PLANT}&GE_eventTime=2045-03-02T00:00:00Z&LT_eventTime=2045-03-03T00:00:00Z`,
+      )
+    ).json()) as { totals: { kg: number }[] };
+    expect(march2.totals.map((t) => t.kg)).toEqual([1500]);
+    await problem(await app.request('/quantities?material=x'), 400, 'invalid_input');
     await problem(await app.request('/epcis/events?GE_eventTime=2045-03-01T09:00'), 400, 'invalid_input');
     await problem(await app.request('/epcis/events?perPage=2&perPage=3'), 400, 'invalid_input');
     await problem(await app.request('/epcis/events?EQ_bizstep=receiving'), 400, 'invalid_input');
