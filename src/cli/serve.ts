@@ -79,7 +79,7 @@ export function serveCommand(setExit: (code: number) => void): Command {
       intArg(1),
       envInteger(env, 'RATE_BURST', 1) ?? defaultRateLimit.burst,
     )
-    .option('--json', 'print {"url","origin","vkey","treeSize"} as JSON once listening');
+    .option('--json', 'print {"url","origin","vkey","operatorVkey","treeSize"} as JSON once listening');
   dirOption(cmd);
   databaseOptions(cmd);
   return cmd.action(async (opts: ServeOptions) => {
@@ -133,13 +133,22 @@ export function serveCommand(setExit: (code: number) => void): Command {
       }
       const cp = await log.reader.checkpoint();
       if (opts.json)
-        printJson({ url: server.url, origin: log.identity.origin, vkey: log.identity.vkey, treeSize: cp.size });
+        printJson({
+          url: server.url,
+          origin: log.identity.origin,
+          vkey: log.identity.vkey,
+          operatorVkey: log.config.operator?.vkey ?? null,
+          treeSize: cp.size,
+        });
       else {
         info(
           `matterlog: serving "${log.identity.origin}" (size ${cp.size}, ${log.store.driver}: ${log.store.location})`,
         );
         info(`  ${server.url}/checkpoint   ${server.url}/openapi.json`);
         info(`  verifier key: ${log.identity.vkey}`);
+        if (log.config.operator) info(`  operator key: ${log.config.operator.vkey} (signs actor registrations)`);
+        if (log.ingest)
+          info(`  statements: ${server.url}/statements   EPCIS: ${server.url}/epcis/capture, /epcis/events`);
       }
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
