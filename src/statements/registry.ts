@@ -144,7 +144,8 @@ export class ActorRegistry {
       );
     }
     checkBody(s.statement);
-    const msg = utf8(s.text);
+    // Encoded only when a signature must be verified here (usually a worker already did).
+    let msg: Uint8Array | null = null;
     const keys: string[] = [];
     for (const sig of s.signatures) {
       const actor = this.actors.get(sig.name);
@@ -163,12 +164,15 @@ export class ActorRegistry {
           { details: { reason: 'unknown_key', actor: sig.name, keyId: toHex(sig.keyId) } },
         );
       }
-      if (!options.verified?.has(key.vkey) && !key.verifier.verify(msg, sig.signature)) {
-        throw new MatterlogError(
-          'invalid_signature',
-          `the signature of "${sig.name}" does not verify: the statement was changed after signing, or signed wrongly`,
-          { details: { reason: 'bad_signature', actor: sig.name } },
-        );
+      if (!options.verified?.has(key.vkey)) {
+        msg ??= utf8(s.text);
+        if (!key.verifier.verify(msg, sig.signature)) {
+          throw new MatterlogError(
+            'invalid_signature',
+            `the signature of "${sig.name}" does not verify: the statement was changed after signing, or signed wrongly`,
+            { details: { reason: 'bad_signature', actor: sig.name } },
+          );
+        }
       }
       if (key.revokedFromMs !== null && (s.issuedMs >= key.revokedFromMs || (nowMs ?? -1) >= key.revokedFromMs)) {
         throw new MatterlogError(
