@@ -23,7 +23,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   epcis: ['ledger', 'statements'],
   store: ['ledger', 'statements'],
   log: ['ledger', 'statements', 'store-contract'],
-  assess: ['statements'],
+  assess: ['ledger', 'statements'],
   optimize: ['statements', 'assess'],
   audit: ['ledger', 'statements', 'assess', 'store-contract'],
   app: ORDER.slice(0, ORDER.indexOf('app')),
