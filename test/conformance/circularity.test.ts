@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KG_PER_KG_PER_MTCO2E_PER_SHORT_TON, MATERIALS, warmKgPerKg } from '../../src/assess/materials.js';
 import { materialCircularity } from '../../src/assess/mci.js';
 import { PPWR_THRESHOLDS, ppwrGrade } from '../../src/assess/ppwr.js';
 import { parseCsv } from '../helpers/csv.js';
@@ -72,5 +73,32 @@ describe.runIf(dir !== null)('EU PPWR grades (ppwr-grades.csv)', () => {
     // C is allowed until the end of 2037 and banned from 2038: the regulation's words, and ours.
     expect(rows.find((r) => r['grade'] === 'C')?.['market_status']).toMatch(/banned from 2038-01-01/);
     expect(ppwrGrade(0.75).from2038).toMatch(/NOT .* from 2038-01-01/);
+  });
+});
+
+describe.runIf(dir !== null)('the materials catalog against EPA WARM v16 (warm-v16.csv)', () => {
+  it('ships exactly the published factors for every material it maps to WARM, and none it does not', () => {
+    const rows = new Map((dir ? csv('warm-v16.csv') : []).map((r) => [r['warm_material'] as string, r]));
+    const mapped = MATERIALS.filter((m) => m.warm !== null);
+    expect(mapped.length).toBeGreaterThan(25);
+    const pathways = [
+      ['recycled', 'recycled_mtco2e_per_short_ton'],
+      ['landfilled', 'landfilled_mtco2e_per_short_ton'],
+      ['combusted', 'combusted_mtco2e_per_short_ton'],
+      ['composted', 'composted_mtco2e_per_short_ton'],
+    ] as const;
+    for (const m of mapped) {
+      const warm = m.warm as NonNullable<typeof m.warm>;
+      const row = rows.get(warm.material);
+      expect(row, `${m.id}: WARM has no material "${warm.material}"`).toBeDefined();
+      for (const [ours, column] of pathways) {
+        const published = (row as Record<string, string>)[column] as string;
+        expect(warm[ours], `${m.id} ${ours}`).toBe(published === '' ? null : Number(published));
+      }
+    }
+    // The unit conversion: 1 MTCO2E per short ton is 1.10231 kg CO2e per kg (the conformance README's figure).
+    expect(KG_PER_KG_PER_MTCO2E_PER_SHORT_TON).toBeCloseTo(1.10231, 5);
+    expect(warmKgPerKg('polymer/PET', 'recycled')).toBeCloseTo(-1.04 * 1.1023113, 6);
+    expect(warmKgPerKg('polymer/LDPE', 'recycled')).toBeNull();
   });
 });
