@@ -9,21 +9,15 @@
  * the same hash as other implementations, not a better URI.
  */
 
+import { gs1CheckDigit } from '../statements/gs1.js';
+
+export { gs1CheckDigit };
+
 /** One character of an EPC URI component: a safe character or a %-escape of one. */
 const C =
   "(?:%2[125-9A-Fa-f]|%3[0-9A-Fa-f]|%4[1-9A-Fa-f]|%5[0-9AaFf]|%6[1-9A-Fa-f]|%7[0-9Aa]|[!')(*+,.0-9:;=A-Za-z_-])";
 /** One character of a CPI component. */
 const P = '(?:%2[3dfDF]|%3[0-9]|%4[1-9A-Fa-f]|%5[0-9Aa]|[0-9A-Z-])';
-
-/** GS1 General Specifications 7.9.1 mod-10 check digit. */
-export function gs1CheckDigit(digits: string): number {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    const d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    sum += i % 2 === 0 ? d * 3 : d;
-  }
-  return (10 - (sum % 10)) % 10;
-}
 
 /** GS1 Digital Link table 7-1: characters that must be %-encoded in a path component. */
 function encode(s: string): string {
