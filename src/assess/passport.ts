@@ -171,7 +171,10 @@ export function passportIssues(body: unknown): Issue[] {
   else {
     joins.forEach((j, i) => {
       const at = `/joins/${i}`;
-      if (!isObject(j)) return issues.push({ pointer: at, reason: 'must be {"a", "b", "method"}' });
+      if (!isObject(j)) {
+        issues.push({ pointer: at, reason: 'must be {"a", "b", "method"}' });
+        return;
+      }
       for (const end of ['a', 'b'] as const) {
         if (typeof j[end] !== 'string' || !ids.has(j[end])) {
           issues.push({

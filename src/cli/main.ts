@@ -5,7 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { API_VERSION } from '../server/app.js';
 import { actorCommand } from './actor.js';
 import { appendCommand } from './append.js';
+import { assessCommand } from './assess.js';
 import { captureCommand } from './capture.js';
+import { catalogCommand } from './catalog.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { exportTilesCommand } from './export-tiles.js';
 import { initCommand } from './init.js';
@@ -44,6 +46,8 @@ export async function run(argv: string[]): Promise<number> {
     submitCommand,
     captureCommand,
     reindexCommand,
+    catalogCommand,
+    assessCommand,
   ]) {
     program.addCommand(make(setExit).exitOverride().addHelpText('after', `\n${EXIT_CODES_HELP}`));
   }

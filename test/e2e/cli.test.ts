@@ -234,7 +234,20 @@ describe('stopping', () => {
 
 describe('help and usage', () => {
   it('prints --help for every command and exits 2 on bad usage', async () => {
-    const verbs = ['init', 'serve', 'append', 'verify', 'export-tiles', 'keygen', 'actor', 'sign', 'submit', 'capture'];
+    const verbs = [
+      'init',
+      'serve',
+      'append',
+      'verify',
+      'export-tiles',
+      'keygen',
+      'actor',
+      'sign',
+      'submit',
+      'capture',
+      'catalog',
+      'assess',
+    ];
     for (const cmd of [[], ...verbs.map((v) => [v]), ['reindex']]) {
       const r = await cli([...cmd, '--help']);
       expect(r.code, cmd.join(' ')).toBe(0);
