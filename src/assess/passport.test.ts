@@ -174,3 +174,98 @@ describe('a producer whose non-recyclable share rises', () => {
     ).toBeNull();
   });
 });
+
+describe('the worked examples: Material Circularity Indicator from the assessment', () => {
+  const passport = (
+    components: PassportBody['components'],
+    joins: PassportBody['joins'],
+    over: Partial<PassportBody> = {},
+  ) =>
+    checkPassport({
+      product: { gtin: '4006381333931' },
+      version: 'v1',
+      declaredMassKg: components.reduce((s, c) => s + c.massKg, 0),
+      components,
+      joins,
+      ...over,
+    });
+
+  it('PET bottle (30% recycled PET), every route: bottle and cap recycled, label composted', () => {
+    const a = assessPassport(bottle(), ROUTES);
+    // M = 0.028; FR = 0.0075/M; to recycling 0.027 (recovered 0.0201875 + 0.001615), composted 0.001.
+    const V = 0.028 - 0.0075;
+    const WC = 0.027 - 0.0218025;
+    const WF = (0.0075 * 0.25) / 0.75;
+    const LFI = (V + (WF + WC) / 2) / (0.056 + (WF - WC) / 2); // W0 = 0
+    expect(a.mci.W0).toBeCloseTo(0, 12);
+    expect(a.mci.LFI).toBeCloseTo(LFI, 12);
+    expect(a.mci.LFI).toBeCloseTo(0.44553, 5);
+    expect(a.mci.MCI).toBeCloseTo(1 - 0.9 * LFI, 12);
+  });
+
+  it('multilayer pouch: all of it to molecular disassembly at 85%', () => {
+    const a = assessPassport(
+      passport(
+        [
+          { id: 'pet', material: 'polymer/PET', massKg: 0.003, features: ['ink:non-washable'] },
+          { id: 'al', material: 'metal/aluminium', massKg: 0.001 },
+          { id: 'pe', material: 'polymer/LDPE', massKg: 0.004 },
+        ],
+        [
+          { a: 'pet', b: 'al', method: 'inseparable' },
+          { a: 'al', b: 'pe', method: 'inseparable' },
+        ],
+      ),
+      ROUTES,
+    );
+    // V = 0.008; W0 = 0; WC = 0.008 − 0.0068 = 0.0012; WF = 0; LFI = (0.008 + 0.0006) / (0.016 − 0.0006).
+    expect(a.mci.LFI).toBeCloseTo(0.0086 / 0.0154, 12);
+    expect(a.mci.MCI).toBeCloseTo(1 - (0.9 * 0.0086) / 0.0154, 12); // 0.4974
+  });
+
+  it('laptop with a glued battery, lasting 4 years where 5 is usual', () => {
+    const a = assessPassport(
+      passport(
+        [
+          { id: 'housing', material: 'polymer/ABS', massKg: 0.6 },
+          { id: 'chassis', material: 'metal/aluminium-ingot', massKg: 0.4 },
+          { id: 'pcb', material: 'electronics/pcb', massKg: 0.3 },
+          { id: 'battery', material: 'hazardous/li-ion-battery', massKg: 0.25, features: ['hazard:lithium'] },
+          { id: 'screen', material: 'glass/clear', massKg: 0.2 },
+        ],
+        [
+          { a: 'housing', b: 'chassis', method: 'hand' },
+          { a: 'chassis', b: 'pcb', method: 'hand' },
+          { a: 'housing', b: 'battery', method: 'inseparable' },
+          { a: 'housing', b: 'screen', method: 'shredding' },
+        ],
+        { lifetimeYears: 4, averageLifetimeYears: 5 },
+      ),
+      ROUTES,
+    );
+    // To recycling: chassis 0.4 and screen 0.2 (recovered 0.36 + 0.171 = 0.531). M = 1.75, FR = 0.
+    // V = 1.75; W0 = 1.75 − 0.6 = 1.15; WC = 0.6 − 0.531 = 0.069; W = 1.15 + 0.0345; LFI = 2.9345 / 3.4655.
+    // X = 4/5 = 0.8, F(X) = 1.125.
+    expect(a.mci.X).toBeCloseTo(0.8, 12);
+    expect(a.mci.LFI).toBeCloseTo(2.9345 / 3.4655, 12);
+    expect(a.mci.MCI).toBeCloseTo(1 - (1.125 * 2.9345) / 3.4655, 12); // 0.0474
+    expect(a.ppwr.grade).toBe('non-recyclable');
+  });
+
+  it('PE-lined paper cup: nothing recovered, fully linear', () => {
+    const a = assessPassport(
+      passport(
+        [
+          { id: 'body', material: 'fibre/paper', massKg: 0.01 },
+          { id: 'lining', material: 'polymer/LDPE', massKg: 0.001 },
+        ],
+        [{ a: 'body', b: 'lining', method: 'inseparable' }],
+      ),
+      ROUTES,
+    );
+    // V = W = M, LFI = 2M / 2M = 1, MCI = 1 − 0.9 = 0.1.
+    expect(a.mci.LFI).toBeCloseTo(1, 12);
+    expect(a.mci.MCI).toBeCloseTo(0.1, 12);
+    expect(a.flags.map((f) => f.kind)).toEqual(['low-recyclability']);
+  });
+});
