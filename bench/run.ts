@@ -13,6 +13,7 @@ import pg from 'pg';
 import { useNodeCrypto } from '../src/app/node-crypto.js';
 import { benchAppendHttp } from './append-http.js';
 import { benchAppend } from './append-throughput.js';
+import { benchAssess } from './assess.js';
 import { benchEpcis } from './epcis-validate.js';
 import { type BenchContext, errorMessage, removeDir } from './fixtures.js';
 import { loadAverage, machineInfo, probePostgres } from './machine.js';
@@ -32,6 +33,11 @@ const BENCHMARKS: { name: string; what: string; run(ctx: BenchContext): Promise<
     run: benchStatementsHttp,
   },
   { name: 'epcis', what: 'EPCIS documents validated and hashed per second, in-process', run: benchEpcis },
+  {
+    name: 'assess',
+    what: 'product passports assessed per second (recyclability, blockers, MCI, emissions), in-process',
+    run: benchAssess,
+  },
 ];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only <name>[,<name>…]] [--filter <text>]

@@ -80,15 +80,13 @@ export function assessPassport(
   const byRoute: Record<string, Emissions> = {};
   for (const r of routes) {
     if (!r.warmPathway) continue;
-    // Everything to this route: what it cannot take goes to the residual pathway.
+    // Everything to this route: what it cannot take goes to the residual pathway. A recovering
+    // route takes a part exactly when it did not refuse it in the assessment above.
+    const recovers = r.outcome === 'recycling' || r.outcome === 'organic-recycling';
     const takes = new Set(
-      r.outcome === 'recycling' || r.outcome === 'organic-recycling'
-        ? assessRecyclability(designOf(passport), { routes: [r] })
-            .parts.filter((p) => p.bestRoute)
-            .flatMap((p) => p.components)
-        : components.map((c) => c.id),
+      recyclability.parts.filter((p) => !recovers || !Object.hasOwn(p.refusedBy, r.id)).flatMap((p) => p.components),
     );
-    byRoute[r.id] = emissionsOf(components, (c) => (takes.has((c as { id: string }).id) ? r.warmPathway : residual));
+    byRoute[r.id] = emissionsOf(components, (c) => (takes.has(c.id) ? r.warmPathway : residual));
   }
 
   // MCI inputs from the passport and the assessment (see DESIGN and the note on assumptions).
@@ -110,9 +108,10 @@ export function assessPassport(
     recycledInput: recycledIn,
     reusedInput: 0,
     sustainedInput: 0,
-    collectedForRecycling: toRecycling / M,
+    // Parts' masses summed part by part can exceed M (summed by component) by an ulp.
+    collectedForRecycling: Math.min(1, toRecycling / M),
     collectedForReuse: 0,
-    composted: toComposting / M,
+    composted: Math.min(1 - Math.min(1, toRecycling / M), toComposting / M),
     energyRecovered: 0,
     feedstockRecyclingEfficiency: feedstockEfficiency,
     endOfLifeRecyclingEfficiency: toRecycling > 0 ? recycledOut / toRecycling : 1,

@@ -269,3 +269,24 @@ describe('the worked examples: Material Circularity Indicator from the assessmen
     expect(a.flags.map((f) => f.kind)).toEqual(['low-recyclability']);
   });
 });
+
+describe('arithmetic at the edges', () => {
+  it('a product wholly recycled never counts more than 100% collected (parts summed in another order)', () => {
+    // Summed by component the mass is 1.9179999999999997 kg; summed part by part ({c0, c2}, {c1}, {c3}) it is 1.918.
+    const p = checkPassport({
+      product: { gtin: '4006381333931' },
+      version: 'v1',
+      declaredMassKg: 1.918,
+      components: [
+        { id: 'c0', material: 'polymer/PET', massKg: 0.912 },
+        { id: 'c1', material: 'glass/clear', massKg: 0.956 },
+        { id: 'c2', material: 'polymer/PP', massKg: 0.003 },
+        { id: 'c3', material: 'fibre/cardboard', massKg: 0.047 },
+      ],
+      joins: [{ a: 'c0', b: 'c2', method: 'inseparable' }],
+    });
+    const a = assessPassport(p, ROUTES);
+    expect(a.recyclability.parts.every((part) => part.bestRoute !== null)).toBe(true);
+    expect(a.mci.W0).toBe(0);
+  });
+});
