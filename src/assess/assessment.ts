@@ -7,7 +7,7 @@ import { type MaterialEntry, material, type WarmPathway, warmKgPerKg } from './m
 import { type MciResult, materialCircularity } from './mci.js';
 import { designOf, type PassportBody, tidy } from './passport.js';
 import { type PpwrAssessment, ppwrGrade } from './ppwr.js';
-import { assessRecyclability, type RecyclabilityResult } from './recyclability.js';
+import { assessRecyclability, type PartResult, type RecyclabilityResult } from './recyclability.js';
 import type { RouteEntry } from './routes.js';
 
 /**
@@ -71,22 +71,22 @@ export function assessPassport(
   const residual = options.residual ?? 'landfilled';
   const recyclability = assessRecyclability(designOf(passport), { routes });
   const byId = new Map(routes.map((r) => [r.id, r]));
-  const routeOfComponent = new Map<string, RouteEntry | undefined>();
-  for (const p of recyclability.parts) {
-    for (const c of p.components) routeOfComponent.set(c, p.bestRoute ? byId.get(p.bestRoute) : undefined);
-  }
+  const partOf = new Map<string, PartResult>();
+  for (const p of recyclability.parts) for (const c of p.components) partOf.set(c, p);
   const components = passport.components;
-  const bestMix = emissionsOf(components, (c) => pathwayOf(routeOfComponent.get(c.id), residual));
+  const bestMix = emissionsOf(components, (c) => {
+    const best = partOf.get(c.id)?.bestRoute;
+    return pathwayOf(best ? byId.get(best) : undefined, residual);
+  });
   const byRoute: Record<string, Emissions> = {};
   for (const r of routes) {
     if (!r.warmPathway) continue;
     // Everything to this route: what it cannot take goes to the residual pathway. A recovering
     // route takes a part exactly when it did not refuse it in the assessment above.
     const recovers = r.outcome === 'recycling' || r.outcome === 'organic-recycling';
-    const takes = new Set(
-      recyclability.parts.filter((p) => !recovers || !Object.hasOwn(p.refusedBy, r.id)).flatMap((p) => p.components),
+    byRoute[r.id] = emissionsOf(components, (c) =>
+      !recovers || !Object.hasOwn((partOf.get(c.id) as PartResult).refusedBy, r.id) ? r.warmPathway : residual,
     );
-    byRoute[r.id] = emissionsOf(components, (c) => (takes.has(c.id) ? r.warmPathway : residual));
   }
 
   // MCI inputs from the passport and the assessment (see DESIGN and the note on assumptions).
