@@ -8,6 +8,7 @@ import { MatterlogError } from '../ledger/errors.js';
 import { openApiDocument } from './openapi.js';
 import { PROBLEMS, problemResponse } from './problem.js';
 import { type AppendLimits, appendRoutes, defaultAppendLimits } from './routes-append.js';
+import { assessRoutes } from './routes-assess.js';
 import { epcisRoutes } from './routes-epcis.js';
 import { logRoutes } from './routes-log.js';
 import { proofRoutes } from './routes-proofs.js';
@@ -33,10 +34,15 @@ export const METHOD_NOT_ALLOWED: readonly (readonly [readonly string[], readonly
       '/epcis/events/*',
       '/epcis/capture/*',
       '/quantities',
+      '/catalog',
     ],
     'GET, HEAD',
   ],
-  [['GET', 'PUT', 'PATCH', 'DELETE'], ['/append', '/statements', '/epcis/capture', '/actors/revocations'], 'POST'],
+  [
+    ['GET', 'PUT', 'PATCH', 'DELETE'],
+    ['/append', '/statements', '/epcis/capture', '/actors/revocations', '/assess'],
+    'POST',
+  ],
   [['PUT', 'PATCH', 'DELETE'], ['/actors'], 'GET, POST'],
   [['GET', 'PUT', 'PATCH'], ['/actors/tokens'], 'POST, DELETE'],
 ];
@@ -90,6 +96,7 @@ export function createApp(log: LogService, options: AppOptions = {}): Hono {
   appendRoutes(app, log, { ...defaultAppendLimits, ...options.append });
   statementRoutes(app, log, { ...defaultStatementLimits, ...options.statements });
   epcisRoutes(app, log);
+  assessRoutes(app);
 
   const doc = openApiDocument(API_VERSION);
   app.get('/openapi.json', (c) => c.json(doc));

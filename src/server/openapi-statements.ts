@@ -191,6 +191,37 @@ export const statementPaths: Record<string, unknown> = {
       },
     },
   },
+  '/catalog': {
+    get: {
+      summary:
+        'The materials catalog (EPA WARM v16 end-of-life factors), the routes catalog (yields with their sources) and the design features',
+      responses: {
+        '200': { description: '{"source", "materials", "routes", "features"}', content: json({ type: 'object' }) },
+      },
+    },
+  },
+  '/assess': {
+    post: {
+      summary: 'Assess a passport (JSON body): recyclability by design, PPWR grade, MCI, end-of-life emissions, flags',
+      description:
+        'Stateless: nothing is logged. Every problem with the passport is answered as a 400 problem with a JSON pointer per error.',
+      parameters: [
+        {
+          name: 'routes',
+          in: 'query',
+          required: false,
+          schema: { type: 'string' },
+          description: 'available route ids, comma-separated (default: all)',
+        },
+      ],
+      requestBody: { content: json({ type: 'object' }) },
+      responses: {
+        '200': { description: 'The assessment', content: json({ type: 'object' }) },
+        '400': problem,
+        '413': problem,
+      },
+    },
+  },
   '/epcis/events/{eventID}': {
     get: {
       summary: 'One event by its CBV 2.0 event hash ID (URL-encoded); X-Log-Index says where it is in the log',
