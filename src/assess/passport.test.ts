@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { bottlePassport } from '../../test/helpers/passport-fixtures.js';
 import { isMatterlogError } from '../ledger/errors.js';
 import { assessPassport, risingNonRecyclableShare } from './assessment.js';
 import { KG_PER_KG_PER_MTCO2E_PER_SHORT_TON as K } from './materials.js';
 import { checkPassport, checkVersionChains, type PassportBody, passportIssues, productKey } from './passport.js';
 import { ROUTES } from './routes.js';
 
-const bottle = (over: Partial<PassportBody> = {}): PassportBody => ({
-  product: { gtin: '4006381333931', name: 'still water 0.5 l' },
-  version: 'v1',
-  declaredMassKg: 0.028,
-  components: [
-    { id: 'bottle', material: 'polymer/PET', massKg: 0.025, recycledContent: 0.3 },
-    { id: 'cap', material: 'polymer/PP', massKg: 0.002 },
-    { id: 'label', material: 'fibre/paper', massKg: 0.001 },
-  ],
-  joins: [
-    { a: 'bottle', b: 'cap', method: 'shredding' },
-    { a: 'bottle', b: 'label', method: 'shredding' },
-  ],
-  ...over,
-});
+const bottle = bottlePassport;
 const mechanicalOnly = ROUTES.filter((r) => r.id === 'mechanical' || r.id === 'landfill' || r.id === 'energy-recovery');
 
 function problems(body: unknown): string[] {

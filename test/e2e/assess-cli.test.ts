@@ -5,21 +5,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers/cli.js';
+import { bottlePassport } from '../helpers/passport-fixtures.js';
 
-const passport = {
-  product: { gtin: '4006381333931', name: 'still water 0.5 l' },
-  version: 'v1',
-  declaredMassKg: 0.028,
-  components: [
-    { id: 'bottle', material: 'polymer/PET', massKg: 0.025, recycledContent: 0.3 },
-    { id: 'cap', material: 'polymer/PP', massKg: 0.002 },
-    { id: 'label', material: 'fibre/paper', massKg: 0.001 },
-  ],
-  joins: [
-    { a: 'bottle', b: 'cap', method: 'shredding' },
-    { a: 'bottle', b: 'label', method: 'shredding' },
-  ],
-};
+const passport = bottlePassport();
 
 function file(name: string, value: unknown): string {
   const f = path.join(tempDir(), name);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
 import { memoryLog } from '../helpers/memory-log.js';
+import { bottlePassport } from '../helpers/passport-fixtures.js';
 
 type Log = Awaited<ReturnType<typeof memoryLog>>;
 let log: Log;
@@ -17,20 +18,7 @@ afterAll(async () => {
   await log.close();
 });
 
-const passport = {
-  product: { gtin: '4006381333931', name: 'still water 0.5 l' },
-  version: 'v1',
-  declaredMassKg: 0.028,
-  components: [
-    { id: 'bottle', material: 'polymer/PET', massKg: 0.025, recycledContent: 0.3 },
-    { id: 'cap', material: 'polymer/PP', massKg: 0.002 },
-    { id: 'label', material: 'fibre/paper', massKg: 0.001 },
-  ],
-  joins: [
-    { a: 'bottle', b: 'cap', method: 'shredding' },
-    { a: 'bottle', b: 'label', method: 'shredding' },
-  ],
-};
+const passport = bottlePassport();
 
 const post = (path: string, body: unknown) =>
   app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
