@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { assessPassport, type PassportAssessment } from '../assess/assessment.js';
 import { checkPassport, type PassportBody } from '../assess/passport.js';
 import { ROUTES } from '../assess/routes.js';
+import { fromUntp, toUntp } from '../assess/untp.js';
 import { MatterlogError } from '../ledger/errors.js';
 import { parseStatement } from '../statements/statement.js';
 import { runAction } from './common.js';
@@ -23,6 +24,11 @@ function readPassport(file: string): PassportBody {
     value = JSON.parse(text);
   } catch (cause) {
     throw new MatterlogError('invalid_input', `${file} is not JSON: ${(cause as Error).message}`, { cause });
+  }
+  // A UN Transparency Protocol Digital Product Passport is read through its mapping.
+  const type = (value as { type?: unknown } | null)?.type;
+  if (Array.isArray(type) ? type.includes('DigitalProductPassport') : type === 'DigitalProductPassport') {
+    return fromUntp(value);
   }
   return checkPassport(value);
 }
@@ -69,34 +75,51 @@ export function assessCommand(setExit: (code: number) => void): Command {
   return new Command('assess')
     .summary('assess a product passport: recyclability by design, PPWR grade, MCI, emissions, flags')
     .description(
-      'Assesses a passport file (its JSON body, or a signed passport statement) against the routes catalog: the share of mass each route recovers and the best achievable share, the design features and joins that cost recovered mass and how much, the EU PPWR grade with its 2030 and 2038 consequences, the Ellen MacArthur Material Circularity Indicator (with its assumptions), end-of-life emissions from EPA WARM v16, and flags. --previous compares with the version it replaces.',
+      'Assesses a passport file (its JSON body, a signed passport statement, or a UN Transparency Protocol Digital Product Passport) against the routes catalog: the share of mass each route recovers and the best achievable share, the design features and joins that cost recovered mass and how much, the EU PPWR grade with its 2030 and 2038 consequences, the Ellen MacArthur Material Circularity Indicator (with its assumptions), end-of-life emissions from EPA WARM v16, and flags. --previous compares with the version it replaces; --untp prints the passport in the UNTP DPP shape instead.',
     )
     .argument('<passport>', 'a passport JSON file or signed passport statement; "-" reads standard input')
     .option('--routes <ids>', `available routes, comma-separated (default: all: ${ROUTES.map((r) => r.id).join(', ')})`)
     .option('--previous <passport>', 'the version this one replaces, to flag a regression')
     .option('--json', 'print the assessment as JSON')
-    .action(async (file: string, opts: { routes?: string; previous?: string; json?: boolean }) => {
-      setExit(
-        await runAction(async () => {
-          let routes = ROUTES;
-          if (opts.routes) {
-            const ids = opts.routes.split(',').map((s) => s.trim());
-            const unknown = ids.filter((id) => !ROUTES.some((r) => r.id === id));
-            if (unknown.length > 0) {
-              throw new MatterlogError(
-                'invalid_input',
-                `unknown route ${unknown.join(', ')}; "matterlog catalog routes" lists them`,
-              );
+    .option(
+      '--untp',
+      'print the passport as a UN Transparency Protocol Digital Product Passport (0.6.1) with its assessment',
+    )
+    .option('--issuer <id>', 'with --untp: the credential issuer (a DID or URI, or an actor name host/path)')
+    .action(
+      async (
+        file: string,
+        opts: { routes?: string; previous?: string; json?: boolean; untp?: boolean; issuer?: string },
+      ) => {
+        setExit(
+          await runAction(async () => {
+            let routes = ROUTES;
+            if (opts.routes) {
+              const ids = opts.routes.split(',').map((s) => s.trim());
+              const unknown = ids.filter((id) => !ROUTES.some((r) => r.id === id));
+              if (unknown.length > 0) {
+                throw new MatterlogError(
+                  'invalid_input',
+                  `unknown route ${unknown.join(', ')}; "matterlog catalog routes" lists them`,
+                );
+              }
+              routes = ROUTES.filter((r) => ids.includes(r.id));
             }
-            routes = ROUTES.filter((r) => ids.includes(r.id));
-          }
-          const passport = readPassport(file);
-          const previous = opts.previous ? assessPassport(readPassport(opts.previous), routes) : undefined;
-          const a = assessPassport(passport, routes, previous ? { previous } : {});
-          if (opts.json) printJson({ product: passport.product, version: passport.version, ...a });
-          else process.stdout.write(`${table(passport, a)}\n`);
-          return undefined;
-        }),
-      );
-    });
+            const passport = readPassport(file);
+            const previous = opts.previous ? assessPassport(readPassport(opts.previous), routes) : undefined;
+            const a = assessPassport(passport, routes, previous ? { previous } : {});
+            if (opts.untp) {
+              printJson(
+                toUntp(passport, {
+                  assessment: { share: Math.min(1, a.recyclability.share), mci: a.mci.MCI, grade: a.ppwr.grade },
+                  ...(opts.issuer ? { issuer: opts.issuer } : {}),
+                }),
+              );
+            } else if (opts.json) printJson({ product: passport.product, version: passport.version, ...a });
+            else process.stdout.write(`${table(passport, a)}\n`);
+            return undefined;
+          }),
+        );
+      },
+    );
 }

@@ -64,6 +64,25 @@ describe('matterlog assess', () => {
   });
 });
 
+describe('matterlog assess and the UN Transparency Protocol', () => {
+  it('exports a passport as a UNTP DPP with its assessment, and assesses the export the same', async () => {
+    const f = file('bottle.json', passport);
+    const out = await cli(['assess', f, '--untp', '--issuer', 'producer.example/water']);
+    expect(out.code, out.stderr).toBe(0);
+    const dpp = JSON.parse(out.stdout) as {
+      type: string[];
+      credentialSubject: { product: { id: string }; circularityScorecard: { recyclableContent: number } };
+    };
+    expect(dpp.type).toContain('DigitalProductPassport');
+    expect(dpp.credentialSubject.product.id).toBe('https://id.gs1.org/01/04006381333931');
+    expect(dpp.credentialSubject.circularityScorecard.recyclableContent).toBeCloseTo(0.0227525 / 0.028, 9);
+    const again = await cli(['assess', file('dpp.json', out.stdout), '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    const direct = JSON.parse((await cli(['assess', f, '--json'])).stdout) as unknown;
+    expect(JSON.parse(again.stdout)).toEqual(direct);
+  });
+});
+
 describe('matterlog catalog', () => {
   it('lists materials with WARM factors, routes and features, and explains one entry with its sources', async () => {
     const all = await cli(['catalog']);
