@@ -41,6 +41,7 @@ import {
   type SqlDialect,
   type SqlValue,
 } from '../read-model-sql.js';
+import { openPool, type PoolOptions } from './postgres-pool.js';
 import {
   columns,
   DERIVED_TABLES,
@@ -48,14 +49,9 @@ import {
   readModelInserts,
   withConnection,
 } from './postgres-read-model-schema.js';
-import { checkSchemaName, describeLocation, storageFailure } from './postgres-schema.js';
+import { storageFailure } from './postgres-schema.js';
 
-export interface PostgresReadModelOptions {
-  /** The PostgreSQL schema holding the log; default `matterlog`. */
-  schema?: string;
-  /** How many pooled connections reads may use at once; default 10. */
-  poolSize?: number;
-}
+export type PostgresReadModelOptions = PoolOptions;
 
 const INT8_OID = 20;
 /**
@@ -103,32 +99,9 @@ export class PostgresReadModel implements ReadModelStore {
 
   /** Connects to `url` and opens the read model in `options.schema`, creating its tables if absent. */
   static async open(url: string, options: PostgresReadModelOptions = {}): Promise<PostgresReadModel> {
-    const schema = options.schema ?? 'matterlog';
-    checkSchemaName(schema);
-    const poolSize = options.poolSize ?? 10;
-    if (!Number.isSafeInteger(poolSize) || poolSize < 1) {
-      throw new MatterlogError(
-        'config',
-        `the PostgreSQL pool size must be a whole number, at least 1, not ${poolSize}`,
-      );
-    }
-    const location = describeLocation(url, schema);
-    const pool = new pg.Pool({
-      connectionString: url,
-      connectionTimeoutMillis: 10_000,
-      keepAlive: true,
-      max: poolSize,
-      application_name: 'matterlog read model',
+    const { pool, schema, location } = await openPool(url, options, 'matterlog read model', ensureReadModelSchema, {
       types,
     });
-    // A pooled connection that dies idle is replaced on next use; unheard, its 'error' would crash the process.
-    pool.on('error', () => {});
-    try {
-      await ensureReadModelSchema(pool, schema, location);
-    } catch (e) {
-      await pool.end().catch(() => {});
-      throw e;
-    }
     return new PostgresReadModel(schema, location, pool);
   }
 

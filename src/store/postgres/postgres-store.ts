@@ -8,17 +8,16 @@
  * acknowledged COMMIT with synchronous_commit on, i.e. after its WAL was flushed.
  * Each log lives in its own PostgreSQL schema (default `matterlog`).
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { toHex } from '../../ledger/bytes.js';
 import { MatterlogError } from '../../ledger/errors.js';
 import type { LogIdentity, LogStore, SequencerLease, StoredCheckpoint } from '../contract.js';
 import { acquirePostgresLease } from './postgres-lease.js';
+import { openPool, type PoolOptions } from './postgres-pool.js';
 import {
   advisoryKey,
   byteaArray,
-  checkSchemaName,
   connectFailure,
-  describeLocation,
   isUniqueViolation,
   POSTGRES_SCHEMA_VERSION,
   schemaDdl,
@@ -26,12 +25,7 @@ import {
   toIndex,
 } from './postgres-schema.js';
 
-export interface PostgresStoreOptions {
-  /** The PostgreSQL schema holding the log; default `matterlog`. */
-  schema?: string;
-  /** How many pooled connections reads may use at once; default 10. */
-  poolSize?: number;
-}
+export type PostgresStoreOptions = PoolOptions;
 
 type CheckpointRow = { size: string; note: Buffer };
 
@@ -74,28 +68,7 @@ export class PostgresStore implements LogStore {
    * and its tables if they are absent. Safe when several processes open at once.
    */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const schema = options.schema ?? 'matterlog';
-    checkSchemaName(schema);
-    const poolSize = options.poolSize ?? 10;
-    if (!Number.isSafeInteger(poolSize) || poolSize < 1) {
-      throw new MatterlogError(
-        'config',
-        `the PostgreSQL pool size must be a whole number of connections, at least 1, not ${poolSize}`,
-      );
-    }
-    const location = describeLocation(url, schema);
-    // keepAlive so that a connection cut without a FIN (a dead host, a dropped NAT) is noticed.
-    const clientConfig: pg.ClientConfig = { connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true };
-    const pool = new pg.Pool({ ...clientConfig, max: poolSize, application_name: 'matterlog' });
-    // An idle pooled connection that dies is discarded by the pool and the next read opens
-    // a fresh one; without a listener its 'error' event would crash the process.
-    pool.on('error', () => {});
-    try {
-      await ensureSchema(pool, schema, location);
-    } catch (e) {
-      await pool.end().catch(() => {});
-      throw e;
-    }
+    const { pool, schema, location, clientConfig } = await openPool(url, options, 'matterlog', ensureSchema);
     return new PostgresStore(schema, location, pool, clientConfig);
   }
 
