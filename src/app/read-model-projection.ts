@@ -60,9 +60,11 @@ export function createProjector(
       const hints = new Map<ParsedStatement, CheckedNote>();
       const parsed = entries.map((entry) => {
         try {
-          const hint = checked?.take(fromUtf8(entry));
+          // Decoded once: the text is both the key of a hint and what a parse would decode.
+          const text = checked ? fromUtf8(entry) : entry;
+          const hint = typeof text === 'string' ? checked?.take(text) : undefined;
           if (hint) hints.set(hint.parsed, hint);
-          return hint?.parsed ?? parseStatement(entry);
+          return hint?.parsed ?? parseStatement(text);
         } catch (e) {
           return e instanceof Error ? e : new Error(String(e));
         }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { toBase64 } from '../ledger/bytes.js';
 import { MAX_ENTRY_SIZE } from '../ledger/entry-bundle.js';
@@ -6,7 +5,7 @@ import { MatterlogError } from '../ledger/errors.js';
 import { intArg, runAction } from './common.js';
 import { joinUrl, request } from './http-client.js';
 import { info, printJson, progress } from './output.js';
-import { operatorOptions, operatorToken, urlOption } from './remote.js';
+import { operatorOptions, operatorToken, readBytes, urlOption } from './remote.js';
 
 interface AppendOptions {
   url: string;
@@ -26,15 +25,6 @@ interface AppendResult {
 
 /** Base64 bytes per JSON request, well under the server's default 16 MiB body limit. */
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
-
-function readSource(source: string): Buffer {
-  try {
-    return readFileSync(source === '-' ? 0 : source);
-  } catch (cause) {
-    const what = source === '-' ? 'standard input' : source;
-    throw new MatterlogError('invalid_input', `cannot read ${what}: ${(cause as Error).message}`, { cause });
-  }
-}
 
 /** Splits raw bytes on \n (dropping one \r before it), so entries are stored byte for byte. */
 function splitLines(data: Buffer, where: string): { line: Buffer; where: string }[] {
@@ -74,7 +64,7 @@ export function appendCommand(setExit: (code: number) => void): Command {
           let entries: { line: Buffer; where: string }[] = [];
           for (const source of sources) {
             const where = source === '-' ? 'stdin' : source;
-            const data = readSource(source);
+            const data = readBytes(source);
             entries.push(...(opts.lines ? splitLines(data, where) : [{ line: data, where }]));
           }
           const skipped = opts.lines ? entries.filter((e) => e.line.length === 0).length : 0;

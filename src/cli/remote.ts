@@ -49,17 +49,17 @@ export function operatorToken(opts: { token?: string; tokenFile?: string }): str
   );
 }
 
-/** Reads a text file (or standard input for "-") with a message naming it when it cannot. */
-export function readText(file: string): string {
+/** Reads a file (or standard input for "-") byte for byte, with a message naming it when it cannot. */
+export function readBytes(file: string): Buffer {
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
+    return readFileSync(file === '-' ? 0 : file);
   } catch (cause) {
-    throw new MatterlogError(
-      'invalid_input',
-      `cannot read ${file === '-' ? 'standard input' : file}: ${(cause as Error).message}`,
-      {
-        cause,
-      },
-    );
+    const what = file === '-' ? 'standard input' : file;
+    throw new MatterlogError('invalid_input', `cannot read ${what}: ${(cause as Error).message}`, { cause });
   }
+}
+
+/** Reads a text file (or standard input for "-") as UTF-8. */
+export function readText(file: string): string {
+  return readBytes(file).toString('utf8');
 }
