@@ -143,11 +143,19 @@ export const defaultIngestOptions: IngestOptions = {
   capture: defaultCaptureLimits,
 };
 
-export async function openReadModel(dir: string, options: StoreOptions): Promise<ReadModelStore> {
+/** `dropOtherVersion`: a read model of another schema version is dropped (for reindex) instead of refused. */
+export async function openReadModel(
+  dir: string,
+  options: StoreOptions,
+  open: { dropOtherVersion?: boolean } = {},
+): Promise<ReadModelStore> {
   const url = options.databaseUrl;
-  if (!url) return SqliteReadModel.open(sqlitePath(dir));
+  if (!url) return SqliteReadModel.open(sqlitePath(dir), open);
   const { PostgresReadModel } = await import('../store/postgres/postgres-read-model.js');
-  return PostgresReadModel.open(url, options.databaseSchema ? { schema: options.databaseSchema } : {});
+  return PostgresReadModel.open(url, {
+    ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
+    ...open,
+  });
 }
 
 /** The registry as the read model has it, rooted at the configured operator key. */

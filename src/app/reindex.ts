@@ -57,7 +57,9 @@ export async function reindex(options: ReindexOptions): Promise<ReindexResult> {
       });
     });
     try {
-      readModel = await openReadModel(options.dir, storeOptions);
+      // A read model of another version cannot be compared, only rebuilt: drop it (not with --check,
+      // which changes nothing; opening it then fails and says to run reindex).
+      readModel = await openReadModel(options.dir, storeOptions, { dropOtherVersion: !options.check });
       const logSize = (await store.latestCheckpoint())?.size ?? 0;
       const previousSize = await readModel.indexedSize();
       const previousDigest = await readModel.digest();

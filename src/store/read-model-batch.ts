@@ -1,9 +1,9 @@
 /**
- * What every read-model driver does the same way before it writes or reads:
- * refuse malformed batches and queries, and decide which rows of a batch "first
- * one wins" keeps. Deciding it here, once, rather than in three dialects of SQL
- * is what makes the drivers' digests agree; the unique indexes of the SQL drivers
- * stay as a backstop.
+ * What every read-model driver does the same way before it writes: refuse
+ * malformed batches, and decide which rows of a batch "first one wins" keeps.
+ * Deciding it here, once, rather than in three dialects of SQL is what makes the
+ * drivers' digests agree; the unique indexes of the SQL drivers stay as a
+ * backstop. Checks of queries are in read-model-reads.ts.
  */
 import { MatterlogError } from '../ledger/errors.js';
 import type {
@@ -13,21 +13,26 @@ import type {
   EpcField,
   EventClassRow,
   EventEpcRow,
-  EventPage,
-  EventQuery,
   EventRow,
-  QuantityQuery,
+  MarketRow,
+  PassportRow,
   ReadModelBatch,
+  RecordRow,
   RevocationRow,
   StatementRow,
 } from './read-model.js';
 
 export const EPC_FIELDS: readonly EpcField[] = ['epc', 'parentID', 'childEPC', 'inputEPC', 'outputEPC'];
 export const CLASS_FIELDS: readonly ClassField[] = ['quantity', 'childQuantity', 'inputQuantity', 'outputQuantity'];
-export const MAX_QUERY_LIMIT = 10_000;
+export const GRADES: readonly string[] = ['A', 'B', 'C', 'non-recyclable'];
 
 /** A class row as stored: `seq` is its position among its event's class rows, so repeats stay distinct. */
 export interface StoredClassRow extends EventClassRow {
+  seq: number;
+}
+
+/** A market row as stored: `seq` is its position among its event's market rows, as for class rows. */
+export interface StoredMarketRow extends MarketRow {
   seq: number;
 }
 
@@ -40,9 +45,13 @@ export interface PlannedBatch {
   events: EventRow[];
   epcs: EventEpcRow[];
   classes: StoredClassRow[];
+  passports: PassportRow[];
+  market: StoredMarketRow[];
+  records: RecordRow[];
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+const MONTH = /^\d{4}-\d{2}$/;
 // In a `u` regex a paired surrogate is one code point, so \p{Cs} finds only lone halves,
 // which UTF-8 cannot encode: SQLite and PostgreSQL would store something else than memory.
 const UNSTORABLE = /[\u0000\p{Cs}]/u;
@@ -65,6 +74,12 @@ function integer(v: unknown, what: string): void {
 function real(v: unknown, what: string): void {
   if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) {
     throw bad(`${what} must be a finite number or null, not ${String(v)}`);
+  }
+}
+
+function positive(v: unknown, what: string): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw bad(`${what} must be a positive finite number, not ${String(v)}`);
   }
 }
 
@@ -152,14 +167,59 @@ export function checkReadModelBatch(b: ReadModelBatch): void {
     text(c.facility, 'facility', true);
     integer(c.eventTimeMs, 'class eventTimeMs');
   }
+  checkProductRows(b, at, eventAt);
+}
+
+/** The rows of passports, market placements and records (see `checkReadModelBatch`). */
+function checkProductRows(b: ReadModelBatch, at: (index: unknown, what: string) => void, eventAt: Set<number>): void {
+  // One row per index: the digest and the SQL tables key passports by their index.
+  const passportAt = new Set<number>();
+  for (const p of b.passports) {
+    at(p.index, 'passport');
+    if (passportAt.has(p.index)) throw bad(`two passport rows at index ${p.index}`);
+    passportAt.add(p.index);
+    text(p.product, 'passport product');
+    text(p.producer, 'passport producer');
+    text(p.version, 'passport version');
+    text(p.replaces, 'passport replaces', true);
+    integer(p.issuedMs, 'passport issuedMs');
+    integer(p.validFromMs, 'passport validFromMs');
+    positive(p.massKg, 'passport massKg');
+    if (typeof p.share !== 'number' || !(p.share >= 0 && p.share <= 1)) {
+      throw bad(`passport share must be a number from 0 to 1, not ${String(p.share)}`);
+    }
+    if (!GRADES.includes(p.grade)) throw bad(`grade must be one of ${GRADES.join(', ')}, not ${String(p.grade)}`);
+    text(p.json, 'passport json');
+  }
+  for (const m of b.market) {
+    if (!eventAt.has(m.index)) throw bad(`a market row at index ${m.index} has no event row in the batch`);
+    text(m.producer, 'market producer');
+    text(m.product, 'market product');
+    positive(m.units, 'market units');
+    integer(m.eventTimeMs, 'market eventTimeMs');
+    if (typeof m.month !== 'string' || !MONTH.test(m.month)) {
+      throw bad(`market month must be YYYY-MM, not ${String(m.month)}`);
+    }
+  }
+  for (const r of b.records) {
+    at(r.index, 'record');
+    if (r.kind !== 'facility' && r.kind !== 'route') throw bad(`record kind must be "facility" or "route"`);
+    text(r.key, 'record key');
+    text(r.actor, 'record actor');
+    integer(r.issuedMs, 'record issuedMs');
+    text(r.facility, 'record facility', true);
+    text(r.json, 'record json');
+  }
 }
 
 /**
  * The rows of `b` to write, given which of its text digests and event IDs the
  * store already holds. Drops every row at the index of a statement seen before
- * (in the store or earlier in the batch), and the event, EPC and class rows of an
- * event seen before. Within the batch, a repeated (actor, vkey) key keeps its
- * first row and a repeated actor name its last (an upsert applied in order).
+ * (in the store or earlier in the batch), and the event, EPC, class and market
+ * rows of an event seen before. Within the batch, a repeated (actor, vkey) key
+ * and a repeated passport (product, version) keep their first row; a repeated
+ * actor name and record (kind, key) their last (upserts applied in order).
+ * Passports already in the store are the driver's to skip (`DO NOTHING`).
  */
 export function planReadModelBatch(
   b: ReadModelBatch,
@@ -192,12 +252,12 @@ export function planReadModelBatch(
     lastActor.set(a.name, a);
   }
   const epcs = firstOf(live(b.epcs), (r) => `${r.index}\u0000${r.field}\u0000${r.epc}`);
-  const seq = new Map<number, number>();
-  const classes = live(b.classes).map((c) => {
-    const n = seq.get(c.index) ?? 0;
-    seq.set(c.index, n + 1);
-    return { ...c, seq: n };
-  });
+  const lastRecord = new Map<string, RecordRow>();
+  for (const r of live(b.records)) {
+    const key = `${r.kind}\u0000${r.key}`;
+    lastRecord.delete(key);
+    lastRecord.set(key, r);
+  }
   return {
     statements,
     actors: [...lastActor.values()],
@@ -205,8 +265,21 @@ export function planReadModelBatch(
     revocations: firstOf(live(b.revocations), (r) => `${r.actor}\u0000${r.vkey}\u0000${r.index}`),
     events,
     epcs,
-    classes,
+    classes: numbered(live(b.classes)),
+    passports: firstOf(live(b.passports), (p) => `${p.product}\u0000${p.version}`),
+    market: numbered(live(b.market)),
+    records: [...lastRecord.values()],
   };
+}
+
+/** Each row with its position among the rows of its index, in the order given. */
+function numbered<T extends { index: number }>(rows: readonly T[]): (T & { seq: number })[] {
+  const seq = new Map<number, number>();
+  return rows.map((r) => {
+    const n = seq.get(r.index) ?? 0;
+    seq.set(r.index, n + 1);
+    return { ...r, seq: n };
+  });
 }
 
 function firstOf<T>(rows: readonly T[], key: (r: T) => string): T[] {
@@ -217,83 +290,4 @@ function firstOf<T>(rows: readonly T[], key: (r: T) => string): T[] {
     seen.add(k);
     return true;
   });
-}
-
-function strings(v: unknown, what: string): void {
-  if (v === undefined) return;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw bad(`${what} must be a list of strings`);
-}
-
-function time(v: unknown, what: string): void {
-  if (v !== undefined) integer(v, what);
-}
-
-/** Refuses a query the drivers would each answer differently (or not at all). */
-export function checkEventQuery(q: EventQuery): void {
-  if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > MAX_QUERY_LIMIT) {
-    throw bad(`limit must be a whole number from 1 to ${MAX_QUERY_LIMIT}, not ${String(q.limit)}`);
-  }
-  for (const k of [
-    'eventTypes',
-    'actions',
-    'bizSteps',
-    'dispositions',
-    'readPoints',
-    'bizLocations',
-    'actors',
-  ] as const) {
-    strings(q[k], k);
-  }
-  for (const [what, list, allowed] of [
-    ['epcs', q.epcs, EPC_FIELDS],
-    ['classes', q.classes, CLASS_FIELDS],
-  ] as const) {
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) throw bad(`${what} must be a list of matches`);
-    for (const m of list) {
-      strings(m.values, `${what} values`);
-      strings(m.fields, `${what} fields`);
-      if (!Array.isArray(m.values) || !Array.isArray(m.fields)) throw bad(`each of ${what} needs fields and values`);
-      for (const f of m.fields as string[]) {
-        if (!(allowed as readonly string[]).includes(f)) throw bad(`"${f}" is not one of ${allowed.join(', ')}`);
-      }
-    }
-  }
-  for (const k of ['eventTimeFromMs', 'eventTimeToMs', 'recordTimeFromMs', 'recordTimeToMs', 'afterIndex'] as const) {
-    time(q[k], k);
-  }
-}
-
-export function checkQuantityQuery(q: QuantityQuery): void {
-  if (q.facility !== undefined && typeof q.facility !== 'string') throw bad('facility must be a string');
-  if (q.epcClass !== undefined && typeof q.epcClass !== 'string') throw bad('epcClass must be a string');
-  time(q.fromMs, 'fromMs');
-  time(q.toMs, 'toMs');
-}
-
-/**
- * Orders strings by Unicode code point, which is how SQLite (BINARY) and
- * PostgreSQL (COLLATE "C") order UTF-8 text; JavaScript's `<` compares UTF-16
- * code units, which puts U+E000..U+FFFF after characters beyond U+FFFF.
- */
-export function compareText(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) {
-      x += x >= 0xe000 ? -0x800 : 0x2000;
-      y += y >= 0xe000 ? -0x800 : 0x2000;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
-}
-
-/** A page from the `limit + 1` rows a query fetched. */
-export function eventPage(rows: { index: number; json: string }[], limit: number): EventPage {
-  if (rows.length <= limit) return { events: rows, nextAfterIndex: null };
-  const events = rows.slice(0, limit);
-  return { events, nextAfterIndex: events.at(-1)?.index ?? null };
 }

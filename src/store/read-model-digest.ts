@@ -3,13 +3,13 @@
  * feeds its rows, table by table in a fixed order and each table's rows in its
  * key order, and gets back the same hex string for the same indexes.
  *
- * Encoding (version 1). Every row becomes one line of UTF-8 text,
+ * Encoding (version 2). Every row becomes one line of UTF-8 text,
  *
  *     <table> TAB JSON.stringify([<values in the column order below>]) LF
  *
  * where integers and doubles are JSON numbers (JavaScript's shortest round-trip
  * form), absent values are `null`, and strings are JSON strings. The first line
- * is `meta TAB ["matterlog-read-model-digest/1",<indexedSize>]`. Tables and keys:
+ * is `meta TAB ["matterlog-read-model-digest/2",<indexedSize>]`. Tables and keys:
  *
  *     statements   index, kind, issuers, actor, issuedMs, textSha256           by index
  *     actors       name, role, index, issuedMs                                 by name
@@ -20,20 +20,36 @@
  *     epcs         index, field, epc                                           by index, field, epc
  *     classes      index, seq, field, epcClass, quantity, uom, kg, facility,
  *                  eventTimeMs                                                 by index, seq
+ *     passports    index, product, producer, version, replaces, issuedMs,
+ *                  validFromMs, massKg, share, grade, json                     by index
+ *     market       index, seq, producer, product, units, eventTimeMs, month    by index, seq
+ *     records      kind, key, actor, index, issuedMs, facility, json           by kind, key
  *
- * Strings are ordered by Unicode code point (SQLite BINARY, PostgreSQL COLLATE
- * "C"). Lines are hashed in blocks of 1,024 (the last block may be shorter); the
- * digest is the hex SHA-256 of the concatenated block SHA-256s. Blocks keep
- * memory flat for large indexes while using the ledger's one SHA-256 provider.
- * Tokens are not derived data and are not part of the digest.
+ * `seq` numbers the class (market) rows of one index from 0, in the order the
+ * batch gave them; version 2 added the last three tables. Strings are ordered
+ * by Unicode code point (SQLite BINARY, PostgreSQL COLLATE "C"). Lines are
+ * hashed in blocks of 1,024 (the last block may be shorter); the digest is the
+ * hex SHA-256 of the concatenated block SHA-256s. Blocks keep memory flat for
+ * large indexes while using the ledger's one SHA-256 provider. Tokens are not
+ * derived data and are not part of the digest.
  */
 import { toHex, utf8 } from '../ledger/bytes.js';
 import { sha256 } from '../ledger/crypto.js';
 import { MatterlogError } from '../ledger/errors.js';
-import type { ActorKeyRow, ActorRow, EventEpcRow, EventRow, RevocationRow, StatementRow } from './read-model.js';
-import { compareText, type StoredClassRow } from './read-model-batch.js';
+import type {
+  ActorKeyRow,
+  ActorRow,
+  EventEpcRow,
+  EventRow,
+  PassportRow,
+  RecordRow,
+  RevocationRow,
+  StatementRow,
+} from './read-model.js';
+import type { StoredClassRow, StoredMarketRow } from './read-model-batch.js';
+import { compareText } from './read-model-reads.js';
 
-export const DIGEST_FORMAT = 'matterlog-read-model-digest/1';
+export const DIGEST_FORMAT = 'matterlog-read-model-digest/2';
 const BLOCK_LINES = 1024;
 
 export interface DigestRows {
@@ -44,6 +60,9 @@ export interface DigestRows {
   events: EventRow;
   epcs: EventEpcRow;
   classes: StoredClassRow;
+  passports: PassportRow;
+  market: StoredMarketRow;
+  records: RecordRow;
 }
 export type DigestTable = keyof DigestRows;
 type Value = string | number | null;
@@ -84,6 +103,30 @@ const TABLES: { [K in DigestTable]: TableSpec<DigestRows[K]> } = {
   classes: {
     values: (r) => [r.index, r.seq, r.field, r.epcClass, r.quantity, r.uom, r.kg, r.facility, r.eventTimeMs],
     key: (r) => [r.index, r.seq],
+  },
+  passports: {
+    values: (r) => [
+      r.index,
+      r.product,
+      r.producer,
+      r.version,
+      r.replaces,
+      r.issuedMs,
+      r.validFromMs,
+      r.massKg,
+      r.share,
+      r.grade,
+      r.json,
+    ],
+    key: (r) => [r.index],
+  },
+  market: {
+    values: (r) => [r.index, r.seq, r.producer, r.product, r.units, r.eventTimeMs, r.month],
+    key: (r) => [r.index, r.seq],
+  },
+  records: {
+    values: (r) => [r.kind, r.key, r.actor, r.index, r.issuedMs, r.facility, r.json],
+    key: (r) => [r.kind, r.key],
   },
 };
 

@@ -6,8 +6,17 @@
  * placeholders: a value never becomes SQL text, and the only name that does is
  * the PostgreSQL schema, which the driver validates before it gets here.
  */
-import type { ActorRecord, ActorRole, ClassMatch, EpcMatch, EventQuery, QuantityQuery } from './read-model.js';
+import type {
+  ActorRecord,
+  ActorRole,
+  ClassMatch,
+  EpcMatch,
+  EventQuery,
+  QuantityQuery,
+  RecordKind,
+} from './read-model.js';
 import type { PlannedBatch } from './read-model-batch.js';
+import type { RecordFilter, TimeRange } from './read-model-reads.js';
 
 export interface SqlDialect {
   /** Prefix of every table name: '' (SQLite) or '"schema".' (PostgreSQL). */
@@ -95,6 +104,45 @@ export function quantitiesSql(d: SqlDialect, q: QuantityQuery): Sql {
   return { text, values: b.values };
 }
 
+/**
+ * Units and kilograms per month and grade of the passport version in force at
+ * each market row's event time. The version is found by a correlated subquery,
+ * an index seek on rm_passports (product, valid_from_ms, idx) per market row, so
+ * the cost grows with the producer's market rows, not with all versions × rows.
+ * With no version in force the join finds nothing: grade null, and
+ * `units × mass_kg` null, which sum() skips (0 when the group has only those).
+ */
+export function portfolioSql(d: SqlDialect, producer: string, range: TimeRange): Sql {
+  const b = new Builder(d);
+  const conditions = [`m.producer = ${b.p(producer)}`];
+  if (range.fromMs !== undefined) conditions.push(`m.event_time_ms >= ${b.p(range.fromMs)}`);
+  if (range.toMs !== undefined) conditions.push(`m.event_time_ms < ${b.p(range.toMs)}`);
+  const text = `SELECT m.month, p.grade, sum(m.units) AS units, coalesce(sum(m.units * p.mass_kg), 0) AS kg
+    FROM ${d.prefix}rm_market m
+    LEFT JOIN ${d.prefix}rm_passports p ON p.idx = (
+      SELECT q.idx FROM ${d.prefix}rm_passports q
+      WHERE q.product = m.product AND q.valid_from_ms <= m.event_time_ms
+      ORDER BY q.valid_from_ms DESC, q.idx DESC LIMIT 1)
+    WHERE ${conditions.join(' AND ')}
+    GROUP BY m.month, p.grade ORDER BY m.month, p.grade NULLS FIRST`;
+  return { text, values: b.values };
+}
+
+const RECORD_COLUMNS = `kind, key, actor, idx AS "index", issued_ms AS "issuedMs", facility, json`;
+
+export function recordsSql(d: SqlDialect, kind: RecordKind, filter: RecordFilter): Sql {
+  const b = new Builder(d);
+  const conditions = [`kind = ${b.p(kind)}`];
+  if (filter.keys !== undefined) conditions.push(d.inList('key', b.list(filter.keys)));
+  if (filter.actor !== undefined) conditions.push(`actor = ${b.p(filter.actor)}`);
+  if (filter.facility !== undefined) conditions.push(`facility = ${b.p(filter.facility)}`);
+  const text = `SELECT ${RECORD_COLUMNS} FROM ${d.prefix}rm_records WHERE ${conditions.join(' AND ')} ORDER BY key`;
+  return { text, values: b.values };
+}
+
+const PASSPORT_SUMMARY = `idx AS "index", product, producer, version, replaces, issued_ms AS "issuedMs",
+  valid_from_ms AS "validFromMs", mass_kg AS "massKg", share, grade`;
+
 /** Fixed queries (parameters numbered from 1). */
 export function readModelSql(d: SqlDialect) {
   const t = d.prefix;
@@ -103,6 +151,9 @@ export function readModelSql(d: SqlDialect) {
     findStatements: `SELECT text_sha256 AS k, idx AS "index" FROM ${t}rm_statements WHERE ${d.inList('text_sha256', p1)}`,
     findEvents: `SELECT event_id AS k, idx AS "index" FROM ${t}rm_events WHERE ${d.inList('event_id', p1)}`,
     event: `SELECT idx AS "index", json FROM ${t}rm_events WHERE event_id = ${p1}`,
+    passports: `SELECT ${PASSPORT_SUMMARY}, json FROM ${t}rm_passports WHERE ${d.inList('product', p1)}
+      ORDER BY product, idx`,
+    producerPassports: `SELECT ${PASSPORT_SUMMARY} FROM ${t}rm_passports WHERE producer = ${p1} ORDER BY product, idx`,
     statementCounts: `SELECT kind, count(*) AS n FROM ${t}rm_statements GROUP BY kind`,
     tokenActor: `SELECT actor FROM ${t}rm_tokens WHERE token_sha256 = ${p1}`,
     revokeTokens: `DELETE FROM ${t}rm_tokens WHERE actor = ${p1}`,
@@ -140,6 +191,10 @@ export function digestSelects(d: SqlDialect) {
     classes: `SELECT idx AS "index", seq, field, epc_class AS "epcClass", quantity, uom, kg, facility,
         event_time_ms AS "eventTimeMs"
       FROM ${t}rm_event_classes ORDER BY idx, seq`,
+    passports: `SELECT ${PASSPORT_SUMMARY}, json FROM ${t}rm_passports ORDER BY idx`,
+    market: `SELECT idx AS "index", seq, producer, product, units, event_time_ms AS "eventTimeMs", month
+      FROM ${t}rm_market ORDER BY idx, seq`,
+    records: `SELECT ${RECORD_COLUMNS} FROM ${t}rm_records ORDER BY kind, key`,
   } as const;
 }
 
@@ -212,5 +267,20 @@ export function insertRows(p: PlannedBatch): Record<keyof PlannedBatch, SqlValue
       c.facility,
       c.eventTimeMs,
     ]),
+    passports: p.passports.map((r) => [
+      r.index,
+      r.product,
+      r.producer,
+      r.version,
+      r.replaces,
+      r.issuedMs,
+      r.validFromMs,
+      r.massKg,
+      r.share,
+      r.grade,
+      r.json,
+    ]),
+    market: p.market.map((m) => [m.index, m.seq, m.producer, m.product, m.units, m.eventTimeMs, m.month]),
+    records: p.records.map((r) => [r.kind, r.key, r.actor, r.index, r.issuedMs, r.facility, r.json]),
   };
 }

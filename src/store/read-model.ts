@@ -25,7 +25,9 @@
  *   the order given. The same for the other tables: a key (actor, vkey) keeps
  *   its first row; an actor row is an upsert, so the last one wins; every
  *   revocation is kept; a repeated EPC row (index, field, epc) is kept once;
- *   class rows are all kept, in the order given per event.
+ *   class rows are all kept, in the order given per event. A passport keeps
+ *   its first row per (product, version); market rows need their event row in
+ *   the batch and go with it; a record (kind, key) is an upsert, the last wins.
  * - **Malformed batches are refused whole** with `invalid_input` before any
  *   write: row indices outside [fromSize, toSize), two statement or event rows
  *   at one index, EPC/class rows without their event row in the batch, times
@@ -140,6 +142,80 @@ export interface EventClassRow {
   eventTimeMs: number;
 }
 
+/**
+ * One version of a product's passport (a `passport` statement), with the
+ * assessment under the catalog's default routes that the indexer computed, so
+ * portfolios are summed by the database rather than re-assessed per request.
+ */
+export interface PassportRow {
+  index: number;
+  /** The product's GTIN as 14 digits. */
+  product: string;
+  /** The actor (a producer) that published it. */
+  producer: string;
+  version: string;
+  /** The version this one replaces, or null for the first. */
+  replaces: string | null;
+  issuedMs: number;
+  /** From when the version applies (its `validFrom`, else its issued time), ms. */
+  validFromMs: number;
+  /** The declared mass of one unit, kg. */
+  massKg: number;
+  /** Recoverable share of the mass under the default catalog routes, in [0, 1]. */
+  share: number;
+  /** PPWR recyclability grade from `share`: 'A', 'B', 'C' or 'non-recyclable'. */
+  grade: string;
+  /** The passport body as JSON text. */
+  json: string;
+}
+
+/** A passport row without its body, for listings and portfolios. */
+export type PassportSummary = Omit<PassportRow, 'json'>;
+
+/**
+ * Units of a product an actor placed on the market: one row per product an
+ * EPCIS commissioning event names (by SGTIN, class or Digital Link), counted.
+ */
+export interface MarketRow {
+  /** The event's log index; the row lives and dies with its event row. */
+  index: number;
+  /** The actor the event was recorded for. */
+  producer: string;
+  /** GTIN-14. */
+  product: string;
+  units: number;
+  eventTimeMs: number;
+  /** The UTC calendar month of the event, `YYYY-MM`. */
+  month: string;
+}
+
+export type RecordKind = 'facility' | 'route';
+
+/** A facility or an operator's route: the latest statement about its key replaces the previous. */
+export interface RecordRow {
+  kind: RecordKind;
+  /** The facility's location id, or the route's id. */
+  key: string;
+  /** The actor that published it (only it may publish later versions). */
+  actor: string;
+  index: number;
+  issuedMs: number;
+  /** For a route: the facility it runs at, if it names one; null otherwise. */
+  facility: string | null;
+  /** The statement body as JSON text. */
+  json: string;
+}
+
+/** Units and mass placed on the market in one month, by the grade of the passport version in force. */
+export interface PortfolioTotal {
+  month: string;
+  /** The grade of the version in force at the event time, or null when no version was in force yet. */
+  grade: string | null;
+  units: number;
+  /** units × the version's declared mass; 0 when no version was in force. */
+  kg: number;
+}
+
 export interface ReadModelBatch {
   /** The read model's `indexedSize` this batch applies on top of. */
   fromSize: number;
@@ -152,6 +228,9 @@ export interface ReadModelBatch {
   events: EventRow[];
   epcs: EventEpcRow[];
   classes: EventClassRow[];
+  passports: PassportRow[];
+  market: MarketRow[];
+  records: RecordRow[];
 }
 
 /**
@@ -243,6 +322,23 @@ export interface ReadModelStore {
   /** The event stored under `eventId`, or null. */
   event(eventId: string): Promise<{ index: number; json: string } | null>;
   quantities(query: QuantityQuery): Promise<QuantityTotal[]>;
+  /** Every version of these products (GTIN-14), ordered by product, then index. */
+  passports(products: readonly string[]): Promise<PassportRow[]>;
+  /** Every passport version a producer published, without bodies, ordered by product, then index. */
+  producerPassports(producer: string): Promise<PassportSummary[]>;
+  /**
+   * Units and mass a producer placed on the market (market rows recorded for it),
+   * per month and grade of the passport version in force at each event's time: the
+   * version of the same product with the latest `validFromMs` at or before the event
+   * time (on a tie, the highest index). Event time in [fromMs, toMs). Ordered by
+   * month, then grade with null first.
+   */
+  portfolio(producer: string, range?: { fromMs?: number; toMs?: number }): Promise<PortfolioTotal[]>;
+  /** Facilities or routes, ordered by key; only those with the given keys, actor or facility when asked. */
+  records(
+    kind: RecordKind,
+    filter?: { keys?: readonly string[]; actor?: string; facility?: string },
+  ): Promise<RecordRow[]>;
   /** Counts per kind, for status pages. */
   statementCounts(): Promise<Record<string, number>>;
 

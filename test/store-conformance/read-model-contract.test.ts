@@ -12,6 +12,7 @@ import {
   type Entry,
   eventEntry,
   only,
+  productDataset,
   queryDataset,
   ReadModelBatches,
   revocationEntry,
@@ -43,6 +44,8 @@ describe.each(drivers.map((d) => [d.name, d] as const))(
       expect(await s.statementCounts()).toEqual({});
       expect(await s.queryEvents({ limit: 10 })).toEqual({ events: [], nextAfterIndex: null });
       expect(await s.quantities({})).toEqual([]);
+      expect(await s.portfolio('maker.example')).toEqual([]);
+      expect(await s.records('route')).toEqual([]);
       expect(await s.event('ni:///sha-256;x?ver=CBV2.0')).toBeNull();
       expect((await s.findStatements([sha256Hex('x')])).size).toBe(0);
     });
@@ -247,7 +250,9 @@ describe.each(drivers.map((d) => [d.name, d] as const))(
       const b = new ReadModelBatches();
       await s.apply(b.next(queryDataset()));
       await s.apply(b.next([revocationEntry('recycler.example', 'recycler.example+0a0b0c0d+AAAA', 1)]));
+      await s.apply(b.next(productDataset()));
       expect(await s.digest()).not.toBe(empty);
+      expect(await s.portfolio('maker.example')).not.toEqual([]);
       await s.reset();
       expect(await s.indexedSize()).toBe(0);
       expect(await s.digest()).toBe(empty);
@@ -256,6 +261,14 @@ describe.each(drivers.map((d) => [d.name, d] as const))(
       expect(await s.quantities({})).toEqual([]);
       expect((await s.queryEvents({ limit: 100 })).events).toEqual([]);
       expect((await s.findEvents([`ni:///sha-256;${sha256Hex('event 1')}?ver=CBV2.0`])).size).toBe(0);
+      expect(await s.passports(['00000000000017', '00000000000024'])).toEqual([]);
+      expect(await s.producerPassports('maker.example')).toEqual([]);
+      expect(await s.portfolio('maker.example')).toEqual([]);
+      expect([...(await s.records('facility')), ...(await s.records('route'))]).toEqual([]);
+      // A passport version indexed before the reset is not "already there" after it.
+      await s.apply(ReadModelBatches.at(0, productDataset()));
+      expect((await s.passports(['00000000000017'])).map((p) => p.index)).toEqual([0, 2]);
+      await s.reset();
       await s.apply(ReadModelBatches.at(0, queryDataset()));
       expect(await s.indexedSize()).toBe(9);
     });

@@ -12,10 +12,15 @@ import {
   actorEntry,
   type Entry,
   eventEntry,
+  marketEntry,
+  passportEntry,
+  productDataset,
   queryDataset,
   ReadModelBatches,
+  recordEntry,
   revocationEntry,
   sha256Hex,
+  t,
 } from './read-model-fixtures.js';
 
 const drivers = await allReadModelDrivers();
@@ -40,6 +45,8 @@ function entries(): Entry[] {
     eventEntry({ text: 'epcis.event#1' }),
     eventEntry({ eventId: 'urn:odd', epcs: [['epc', 'never']] }),
     eventEntry({ classes: [{ field: 'quantity', epcClass: 'C9', quantity: 0.1, uom: 'KGM', kg: 0.1 + 0.2 }] }),
+    ...productDataset(),
+    passportEntry({ product: '00000000000017', version: '3', massKg: 0.1 + 0.2, share: 1 / 3, grade: 'C' }),
   ];
 }
 
@@ -84,10 +91,23 @@ describe('read model digest', () => {
     ['a class order', (b) => b.classes.reverse()],
     ['the size', (b) => Object.assign(b, { toSize: b.toSize + 1 })],
     ['one revocation more', (b) => b.revocations.push({ actor: 'a', vkey: 'k', fromMs: 0, index: 0 })],
+    ['a passport grade', (b) => Object.assign(b.passports[0] ?? {}, { grade: 'B' })],
+    ['a passport mass', (b) => Object.assign(b.passports[0] ?? {}, { massKg: 0.5000000000000001 })],
+    ['a passport replaced', (b) => Object.assign(b.passports[0] ?? {}, { replaces: '0' })],
+    ['a passport validity', (b) => Object.assign(b.passports[0] ?? {}, { validFromMs: 0 })],
+    ['a passport body', (b) => Object.assign(b.passports[0] ?? {}, { json: '{}' })],
+    ['a market quantity', (b) => Object.assign(b.market[0] ?? {}, { units: 11 })],
+    ['a market month', (b) => Object.assign(b.market[0] ?? {}, { month: '2045-02' })],
+    ['a market order', (b) => b.market.reverse()],
+    ['a record facility', (b) => Object.assign(b.records[1] ?? {}, { facility: '' })],
+    ['a record actor', (b) => Object.assign(b.records[1] ?? {}, { actor: 'someone.else' })],
+    ['a record body', (b) => Object.assign(b.records[3] ?? {}, { json: '{}' })],
   ];
 
   it.each(drivers.map((d) => [d.name, d] as const))('changes when any row differs (%s)', async (_n, d) => {
-    const base = () => ReadModelBatches.at(0, queryDataset());
+    // Product entries after the query dataset, so the rows named above keep their positions
+    // (records[0] is replaced by a later row of the same facility, so no mutation names it).
+    const base = () => ReadModelBatches.at(0, [...queryDataset(), ...productDataset()]);
     const reference = await (await indexed(d, [base()])).digest();
     for (const [what, mutate] of mutations) {
       const b = base();
@@ -99,20 +119,57 @@ describe('read model digest', () => {
 
   it.each(drivers.map((d) => [d.name, d] as const))('follows the documented encoding (%s)', async (_n, d) => {
     const sha = (s: string | Buffer) => createHash('sha256').update(s).digest();
-    const empty = sha(sha('meta\t["matterlog-read-model-digest/1",0]\n')).toString('hex');
+    const empty = sha(sha('meta\t["matterlog-read-model-digest/2",0]\n')).toString('hex');
     expect(await (await indexed(d, [])).digest()).toBe(empty);
     const b = ReadModelBatches.at(0, [
       eventEntry({ eventId: 'urn:x', eventTimeMs: 5, recordTimeMs: 6, epcs: [['epc', 'E']], classes: [] }),
     ]);
     const e = b.events[0] as ReadModelBatch['events'][number];
     const lines = [
-      'meta\t["matterlog-read-model-digest/1",1]\n',
+      'meta\t["matterlog-read-model-digest/2",1]\n',
       `statements\t[0,"epcis.event","recycler.example","recycler.example",6,"${sha256Hex('epcis.event#0')}"]\n`,
       `events\t${JSON.stringify([0, 'urn:x', 'ObjectEvent', 5, 6, 'OBSERVE', null, null, null, null, 'recycler.example', 'self', e.json])}\n`,
       'epcs\t[0,"epc","E"]\n',
     ];
     expect(await (await indexed(d, [b])).digest()).toBe(sha(sha(lines.join(''))).toString('hex'));
   });
+
+  it.each(drivers.map((d) => [d.name, d] as const))(
+    'encodes passports, market and records as documented (%s)',
+    async (_n, d) => {
+      const sha = (s: string | Buffer) => createHash('sha256').update(s).digest();
+      const b = ReadModelBatches.at(0, [
+        passportEntry({ product: 'P', version: '1', issuedMs: 6, validFromMs: 7, massKg: 0.5, share: 1, grade: 'A' }),
+        marketEntry(
+          'm',
+          5,
+          [
+            ['P', 2],
+            ['Q', 0.5],
+          ],
+          { eventId: 'urn:m' },
+        ),
+        recordEntry('route', 'r', { facility: 'F' }),
+      ]);
+      const [p, e, r] = [b.passports[0], b.events[0], b.records[0]] as [
+        ReadModelBatch['passports'][0],
+        ReadModelBatch['events'][0],
+        ReadModelBatch['records'][0],
+      ];
+      const lines = [
+        'meta\t["matterlog-read-model-digest/2",3]\n',
+        `statements\t[0,"passport","maker.example","maker.example",6,"${sha256Hex('passport#0')}"]\n`,
+        `statements\t[1,"epcis.event","m","m",1005,"${sha256Hex('epcis.event#1')}"]\n`,
+        `statements\t[2,"route","recycler.example","recycler.example",${t(2)},"${sha256Hex('route#2')}"]\n`,
+        `events\t${JSON.stringify([1, 'urn:m', 'ObjectEvent', 5, 1005, 'ADD', 'commissioning', null, null, null, 'm', 'self', e.json])}\n`,
+        `passports\t${JSON.stringify([0, 'P', 'maker.example', '1', null, 6, 7, 0.5, 1, 'A', p.json])}\n`,
+        'market\t[1,0,"m","P",2,5,"1970-01"]\n',
+        'market\t[1,1,"m","Q",0.5,5,"1970-01"]\n',
+        `records\t${JSON.stringify(['route', 'r', 'recycler.example', 2, t(2), 'F', r.json])}\n`,
+      ];
+      expect(await (await indexed(d, [b])).digest()).toBe(sha(sha(lines.join(''))).toString('hex'));
+    },
+  );
 
   it('refuses rows fed out of order, so a driver with a wrong ORDER BY fails loudly', () => {
     const d = new ReadModelDigest(2);

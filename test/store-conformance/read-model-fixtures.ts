@@ -10,7 +10,11 @@ import type {
   EventClassRow,
   EventEpcRow,
   EventRow,
+  MarketRow,
+  PassportRow,
   ReadModelBatch,
+  RecordKind,
+  RecordRow,
 } from '../../src/store/read-model.js';
 
 export type Rows = Omit<ReadModelBatch, 'fromSize' | 'toSize'>;
@@ -101,6 +105,100 @@ export function revocationEntry(actor: string, vkey: string, fromMs: number, opt
   });
 }
 
+export interface PassportSpec extends Partial<Omit<PassportRow, 'index' | 'product' | 'version' | 'json'>> {
+  product: string;
+  version: string;
+  text?: string;
+}
+
+/** A passport statement: one version of a product. */
+export function passportEntry(spec: PassportSpec): Entry {
+  return (index) => {
+    const producer = spec.producer ?? 'maker.example';
+    const issuedMs = spec.issuedMs ?? t(index);
+    const row: Omit<PassportRow, 'json'> = {
+      index,
+      product: spec.product,
+      producer,
+      version: spec.version,
+      replaces: spec.replaces ?? null,
+      issuedMs,
+      validFromMs: spec.validFromMs ?? issuedMs,
+      massKg: spec.massKg ?? 0.5,
+      share: spec.share ?? 0.9,
+      grade: spec.grade ?? 'B',
+    };
+    return {
+      statements: [statementRow(index, 'passport', producer, spec.text, issuedMs)],
+      passports: [{ ...row, json: JSON.stringify({ product: row.product, version: row.version, index }) }],
+    };
+  };
+}
+
+/** The UTC month of a time, as market rows carry it. */
+export const monthOf = (ms: number) => new Date(ms).toISOString().slice(0, 7);
+
+/** A commissioning event recorded for `producer` that places units of products on the market. */
+export function marketEntry(
+  producer: string,
+  eventTimeMs: number,
+  units: [product: string, units: number][],
+  spec: Pick<EventSpec, 'eventId' | 'text'> = {},
+): Entry {
+  const event = eventEntry({ ...spec, actor: producer, eventTimeMs, bizStep: 'commissioning', action: 'ADD' });
+  return (index) => ({
+    ...event(index),
+    market: units.map(
+      ([product, n]): MarketRow => ({ index, producer, product, units: n, eventTimeMs, month: monthOf(eventTimeMs) }),
+    ),
+  });
+}
+
+/** A facility or route statement. */
+export function recordEntry(
+  kind: RecordKind,
+  key: string,
+  opts: { actor?: string; facility?: string | null; body?: unknown; text?: string } = {},
+): Entry {
+  return (index) => {
+    const actor = opts.actor ?? 'recycler.example';
+    const row: RecordRow = {
+      kind,
+      key,
+      actor,
+      index,
+      issuedMs: t(index),
+      facility: opts.facility ?? null,
+      json: JSON.stringify(opts.body ?? { key, index }),
+    };
+    return { statements: [statementRow(index, kind, actor, opts.text, row.issuedMs)], records: [row] };
+  };
+}
+
+/**
+ * Passports, market placements and records with a row for every rule: two
+ * versions of a product and one repeated, market rows before a version was in
+ * force and after, a product repeated within one event, a record updated, keys
+ * beyond U+FFFF. For tests that need some of everything (digests, reset).
+ */
+export function productDataset(): Entry[] {
+  return [
+    passportEntry({ product: '00000000000017', version: '1', grade: 'C', validFromMs: Date.UTC(2045, 0, 10) }),
+    marketEntry('maker.example', Date.UTC(2045, 0, 5), [['00000000000017', 10]]),
+    passportEntry({ product: '00000000000017', version: '2', replaces: '1', grade: 'A', massKg: 0.25, share: 0.97 }),
+    passportEntry({ product: '00000000000017', version: '2', grade: 'non-recyclable', share: 0 }),
+    marketEntry('maker.example', Date.UTC(2045, 1, 5), [
+      ['00000000000017', 4],
+      ['00000000000024', 1.5],
+      ['00000000000017', 3],
+    ]),
+    recordEntry('facility', 'urn:epc:id:sgln:4012345.00001.0'),
+    recordEntry('route', 'route/\u{1f600}', { facility: 'urn:epc:id:sgln:4012345.00001.0' }),
+    recordEntry('facility', 'urn:epc:id:sgln:4012345.00001.0', { body: { name: 'renamed' } }),
+    recordEntry('route', 'route/\uff01', { actor: 'other.example' }),
+  ];
+}
+
 /** Consecutive batches: each starts where the last ended. */
 export class ReadModelBatches {
   size = 0;
@@ -122,6 +220,9 @@ export class ReadModelBatches {
       events: [],
       epcs: [],
       classes: [],
+      passports: [],
+      market: [],
+      records: [],
     };
     entries.forEach((entry, k) => {
       const rows = entry(fromSize + k);

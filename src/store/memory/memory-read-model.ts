@@ -16,37 +16,39 @@ import type {
   EventPage,
   EventQuery,
   EventRow,
+  PassportRow,
+  PassportSummary,
+  PortfolioTotal,
   QuantityQuery,
   QuantityTotal,
   ReadModelBatch,
   ReadModelStore,
+  RecordKind,
+  RecordRow,
   RevocationRow,
   StatementRow,
 } from '../read-model.js';
+import { checkReadModelBatch, checkToken, planReadModelBatch, type StoredClassRow } from '../read-model-batch.js';
+import { ReadModelDigest } from '../read-model-digest.js';
 import {
   checkEventQuery,
+  checkPortfolio,
+  checkProducer,
+  checkProducts,
   checkQuantityQuery,
-  checkReadModelBatch,
-  checkToken,
+  checkRecordQuery,
   compareText,
   eventPage,
-  planReadModelBatch,
-  type StoredClassRow,
-} from '../read-model-batch.js';
-import { ReadModelDigest } from '../read-model-digest.js';
+  type RecordFilter,
+  type TimeRange,
+} from '../read-model-reads.js';
+import { MemoryProducts } from './memory-read-model-products.js';
+import { eventMatches, quantityTotals } from './memory-read-model-queries.js';
 import type { FaultMode } from './memory-store.js';
 
 export type ReadModelFaultPoint = 'apply' | 'reset';
 
 const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
-
-function oneOf(list: readonly string[] | undefined, value: string | null): boolean {
-  return list === undefined || (value !== null && list.includes(value));
-}
-
-function inRange(t: number, from: number | undefined, to: number | undefined): boolean {
-  return (from === undefined || t >= from) && (to === undefined || t < to);
-}
 
 export class MemoryReadModel implements ReadModelStore {
   private size = 0;
@@ -61,6 +63,7 @@ export class MemoryReadModel implements ReadModelStore {
   private eventOrder: number[] = [];
   private readonly epcs = new Map<number, EventEpcRow[]>();
   private readonly classes = new Map<number, StoredClassRow[]>();
+  private readonly products = new MemoryProducts();
   private readonly tokens = new Map<string, { actor: string; createdMs: number }>();
   private readonly faults = new Map<ReadModelFaultPoint, FaultMode[]>();
   private closed = false;
@@ -118,6 +121,7 @@ export class MemoryReadModel implements ReadModelStore {
     if (!sorted) this.eventOrder.sort((a, b) => a - b);
     for (const r of plan.epcs) rowsOf(this.epcs, r.index).push({ ...r });
     for (const c of plan.classes) rowsOf(this.classes, c.index).push({ ...c });
+    this.products.apply(plan);
     this.size = batch.toSize;
     if (mode === 'persisted') throw this.fault('apply', mode);
   }
@@ -129,6 +133,7 @@ export class MemoryReadModel implements ReadModelStore {
     for (const m of [this.statements, this.byText, this.actorRows, this.keys, this.events, this.byEventId]) m.clear();
     this.epcs.clear();
     this.classes.clear();
+    this.products.reset();
     this.revocations.length = 0;
     this.eventOrder = [];
     this.size = 0;
@@ -191,31 +196,10 @@ export class MemoryReadModel implements ReadModelStore {
     }
     for (let i = lo; i < this.eventOrder.length && out.length <= q.limit; i++) {
       const e = this.events.get(this.eventOrder[i] as number) as EventRow;
-      if (this.matches(e, q)) out.push({ index: e.index, json: e.json });
+      const epcs = this.epcs.get(e.index) ?? [];
+      if (eventMatches(e, epcs, this.classes.get(e.index) ?? [], q)) out.push({ index: e.index, json: e.json });
     }
     return eventPage(out, q.limit);
-  }
-
-  private matches(e: EventRow, q: EventQuery): boolean {
-    if (
-      !oneOf(q.eventTypes, e.eventType) ||
-      !oneOf(q.actions, e.action) ||
-      !oneOf(q.bizSteps, e.bizStep) ||
-      !oneOf(q.dispositions, e.disposition) ||
-      !oneOf(q.readPoints, e.readPoint) ||
-      !oneOf(q.bizLocations, e.bizLocation) ||
-      !oneOf(q.actors, e.actor) ||
-      !inRange(e.eventTimeMs, q.eventTimeFromMs, q.eventTimeToMs) ||
-      !inRange(e.recordTimeMs, q.recordTimeFromMs, q.recordTimeToMs)
-    ) {
-      return false;
-    }
-    const epcs = this.epcs.get(e.index) ?? [];
-    const classes = this.classes.get(e.index) ?? [];
-    return (
-      (q.epcs ?? []).every((m) => epcs.some((r) => m.fields.includes(r.field) && m.values.includes(r.epc))) &&
-      (q.classes ?? []).every((m) => classes.some((r) => m.fields.includes(r.field) && m.values.includes(r.epcClass)))
-    );
   }
 
   async event(eventId: string): Promise<{ index: number; json: string } | null> {
@@ -228,31 +212,34 @@ export class MemoryReadModel implements ReadModelStore {
   async quantities(q: QuantityQuery): Promise<QuantityTotal[]> {
     this.live();
     checkQuantityQuery(q);
-    const groups = new Map<string, QuantityTotal & { seen: Set<number> }>();
-    for (const index of this.eventOrder) {
-      for (const c of this.classes.get(index) ?? []) {
-        if (c.kg === null || !inRange(c.eventTimeMs, q.fromMs, q.toMs)) continue;
-        if (q.facility !== undefined && c.facility !== q.facility) continue;
-        if (q.epcClass !== undefined && c.epcClass !== q.epcClass) continue;
-        const key = JSON.stringify([c.facility, c.epcClass, c.field]);
-        let g = groups.get(key);
-        if (!g) {
-          g = { facility: c.facility, epcClass: c.epcClass, field: c.field, kg: 0, events: 0, seen: new Set() };
-          groups.set(key, g);
-        }
-        g.kg += c.kg;
-        g.seen.add(c.index);
-      }
-    }
-    return [...groups.values()]
-      .map(({ seen, ...g }) => ({ ...g, events: seen.size }))
-      .sort(
-        (a, b) =>
-          (a.facility === null ? -1 : 0) - (b.facility === null ? -1 : 0) ||
-          compareText(a.facility ?? '', b.facility ?? '') ||
-          compareText(a.epcClass, b.epcClass) ||
-          compareText(a.field, b.field),
-      );
+    return quantityTotals(
+      this.eventOrder.flatMap((index) => this.classes.get(index) ?? []),
+      q,
+    );
+  }
+
+  async passports(products: readonly string[]): Promise<PassportRow[]> {
+    this.live();
+    checkProducts(products);
+    return this.products.passports(products);
+  }
+
+  async producerPassports(producer: string): Promise<PassportSummary[]> {
+    this.live();
+    checkProducer(producer);
+    return this.products.producerPassports(producer);
+  }
+
+  async portfolio(producer: string, range: TimeRange = {}): Promise<PortfolioTotal[]> {
+    this.live();
+    checkPortfolio(producer, range);
+    return this.products.portfolio(producer, range);
+  }
+
+  async records(kind: RecordKind, filter: RecordFilter = {}): Promise<RecordRow[]> {
+    this.live();
+    checkRecordQuery(kind, filter);
+    return this.products.records(kind, filter);
   }
 
   async statementCounts(): Promise<Record<string, number>> {
@@ -283,6 +270,7 @@ export class MemoryReadModel implements ReadModelStore {
       for (const r of rows) d.add('epcs', r);
     }
     for (const i of byIndex(this.classes)) for (const c of this.classes.get(i) ?? []) d.add('classes', c);
+    this.products.digest(d);
     return d.finish();
   }
 

@@ -1,6 +1,9 @@
 /**
- * The PostgreSQL schema of the read model (version 1): tables prefixed `rm_` in
- * the log's own PostgreSQL schema, with their own version in `rm_meta`.
+ * The PostgreSQL schema of the read model (version 2): tables prefixed `rm_` in
+ * the log's own PostgreSQL schema, with their own version in `rm_meta`. Version
+ * 2 added passports, market placements and records; a read model of another
+ * version is dropped and rebuilt from the log by `matterlog reindex`, never
+ * migrated in place (its rows would lack what the newer projector derives).
  *
  * Every text column is COLLATE "C" so that ORDER BY (actors by name, the digest's
  * row order) is by code point, as in SQLite and the memory driver, whatever the
@@ -12,10 +15,10 @@
  * trip and one statement per table per batch, whatever the batch's size.
  */
 import type pg from 'pg';
-import { MatterlogError } from '../../ledger/errors.js';
+import { readModelVersionError } from '../shared-checks.js';
 import { advisoryKey, connectFailure, storageFailure } from './postgres-schema.js';
 
-export const POSTGRES_READ_MODEL_VERSION = 1;
+export const POSTGRES_READ_MODEL_VERSION = 2;
 
 export function readModelDdl(schema: string): string {
   const s = `"${schema}"`;
@@ -100,6 +103,46 @@ CREATE TABLE IF NOT EXISTS ${s}.rm_event_classes (
 );
 CREATE INDEX IF NOT EXISTS rm_event_classes_class ON ${s}.rm_event_classes (epc_class, field, idx);
 CREATE INDEX IF NOT EXISTS rm_event_classes_facility ON ${s}.rm_event_classes (facility, event_time_ms);
+CREATE TABLE IF NOT EXISTS ${s}.rm_passports (
+  idx           bigint PRIMARY KEY,
+  product       ${text} NOT NULL,
+  producer      ${text} NOT NULL,
+  version       ${text} NOT NULL,
+  replaces      ${text},
+  issued_ms     bigint NOT NULL,
+  valid_from_ms bigint NOT NULL,
+  mass_kg       double precision NOT NULL,
+  share         double precision NOT NULL,
+  grade         ${text} NOT NULL CHECK (grade IN ('A', 'B', 'C', 'non-recyclable')),
+  json          ${text} NOT NULL,
+  UNIQUE (product, version)
+);
+CREATE INDEX IF NOT EXISTS rm_passports_in_force ON ${s}.rm_passports (product, valid_from_ms, idx);
+CREATE INDEX IF NOT EXISTS rm_passports_producer ON ${s}.rm_passports (producer, product);
+CREATE TABLE IF NOT EXISTS ${s}.rm_market (
+  idx           bigint NOT NULL,
+  seq           integer NOT NULL,
+  producer      ${text} NOT NULL,
+  product       ${text} NOT NULL,
+  units         double precision NOT NULL,
+  event_time_ms bigint NOT NULL,
+  month         ${text} NOT NULL,
+  PRIMARY KEY (idx, seq)
+);
+-- INCLUDE: a portfolio of a producer with a small share of the rows reads only the index.
+CREATE INDEX IF NOT EXISTS rm_market_producer ON ${s}.rm_market (producer, event_time_ms) INCLUDE (product, month, units);
+CREATE TABLE IF NOT EXISTS ${s}.rm_records (
+  kind      ${text} NOT NULL CHECK (kind IN ('facility', 'route')),
+  key       ${text} NOT NULL,
+  actor     ${text} NOT NULL,
+  idx       bigint NOT NULL,
+  issued_ms bigint NOT NULL,
+  facility  ${text},
+  json      ${text} NOT NULL,
+  PRIMARY KEY (kind, key)
+);
+CREATE INDEX IF NOT EXISTS rm_records_actor ON ${s}.rm_records (actor);
+CREATE INDEX IF NOT EXISTS rm_records_facility ON ${s}.rm_records (facility);
 CREATE TABLE IF NOT EXISTS ${s}.rm_tokens (
   token_sha256 ${text} PRIMARY KEY,
   actor        ${text} NOT NULL,
@@ -118,6 +161,9 @@ export const DERIVED_TABLES = [
   'rm_events',
   'rm_event_epcs',
   'rm_event_classes',
+  'rm_passports',
+  'rm_market',
+  'rm_records',
 ] as const;
 
 /** The bulk inserts of a batch, one array parameter per column, in the column order given. */
@@ -143,6 +189,19 @@ export function readModelInserts(schema: string) {
     classes: `INSERT INTO ${s}.rm_event_classes (idx, seq, field, epc_class, quantity, uom, kg, facility, event_time_ms)
       SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[], $5::float8[], $6::text[],
         $7::float8[], $8::text[], $9::bigint[])`,
+    // A version published again (in this or an earlier batch) keeps its first row.
+    passports: `INSERT INTO ${s}.rm_passports (idx, product, producer, version, replaces, issued_ms, valid_from_ms,
+        mass_kg, share, grade, json)
+      SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
+        $8::float8[], $9::float8[], $10::text[], $11::text[])
+      ON CONFLICT (product, version) DO NOTHING`,
+    market: `INSERT INTO ${s}.rm_market (idx, seq, producer, product, units, event_time_ms, month)
+      SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[], $5::float8[], $6::bigint[], $7::text[])`,
+    // A record is an upsert (the batch holds each key once): the latest statement replaces the previous.
+    records: `INSERT INTO ${s}.rm_records (kind, key, actor, idx, issued_ms, facility, json)
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[])
+      ON CONFLICT (kind, key) DO UPDATE SET actor = EXCLUDED.actor, idx = EXCLUDED.idx, issued_ms = EXCLUDED.issued_ms,
+        facility = EXCLUDED.facility, json = EXCLUDED.json`,
   } as const;
 }
 
@@ -159,9 +218,19 @@ export function columns(rows: readonly (string | number | null)[][], width: numb
  * Creates the read model's tables if absent (in one transaction, under the same
  * advisory lock the log store takes to create its schema, since concurrent
  * CREATE ... IF NOT EXISTS can collide in the catalogs) and checks their version.
+ * With `dropOtherVersion`, a read model of another version is dropped (tokens
+ * stay) and recreated empty at this version, under the same lock.
  */
-export async function ensureReadModelSchema(pool: pg.Pool, schema: string, location: string): Promise<void> {
+export async function ensureReadModelSchema(
+  pool: pg.Pool,
+  schema: string,
+  location: string,
+  dropOtherVersion = false,
+): Promise<void> {
   const meta = `"${schema}".rm_meta`;
+  const versionSql = `SELECT value FROM ${meta} WHERE key = 'schema_version'`;
+  const setVersion = `INSERT INTO ${meta} (key, value) VALUES ('schema_version', $1)
+    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`;
   await withConnection(pool, location, 'opening the read model schema', async (c) => {
     const found = await c.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [meta]);
     if (found.rows[0]?.t == null) {
@@ -173,14 +242,19 @@ export async function ensureReadModelSchema(pool: pg.Pool, schema: string, locat
       ]);
       await c.query('COMMIT');
     }
-    const rows = await c.query<{ value: string }>(`SELECT value FROM ${meta} WHERE key = 'schema_version'`);
-    const version = rows.rows[0]?.value;
-    if (Number(version) !== POSTGRES_READ_MODEL_VERSION) {
-      throw new MatterlogError(
-        'config',
-        `${location} has read model schema version ${version ?? 'unknown'}; this matterlog reads version ${POSTGRES_READ_MODEL_VERSION}: run \`matterlog reindex\` with the matching version`,
-      );
+    const version = (await c.query<{ value: string }>(versionSql)).rows[0]?.value;
+    if (Number(version) === POSTGRES_READ_MODEL_VERSION) return;
+    if (!dropOtherVersion) throw readModelVersionError(location, version, POSTGRES_READ_MODEL_VERSION);
+    await c.query('BEGIN');
+    await c.query('SELECT pg_advisory_xact_lock($1)', [advisoryKey('create', schema)]);
+    // Another process may have dropped and recreated it while this one waited for the lock.
+    if (Number((await c.query<{ value: string }>(versionSql)).rows[0]?.value) !== POSTGRES_READ_MODEL_VERSION) {
+      for (const t of DERIVED_TABLES) await c.query(`DROP TABLE IF EXISTS "${schema}".${t}`);
+      await c.query(readModelDdl(schema));
+      await c.query(setVersion, [String(POSTGRES_READ_MODEL_VERSION)]);
+      await c.query(`UPDATE "${schema}".rm_head SET indexed_size = 0`);
     }
+    await c.query('COMMIT');
   });
 }
 

@@ -16,28 +16,39 @@ import type {
   ActorRecord,
   EventPage,
   EventQuery,
+  PassportRow,
+  PassportSummary,
+  PortfolioTotal,
   QuantityQuery,
   QuantityTotal,
   ReadModelBatch,
   ReadModelStore,
+  RecordKind,
+  RecordRow,
 } from '../read-model.js';
+import { checkReadModelBatch, checkToken, planReadModelBatch } from '../read-model-batch.js';
+import { DIGEST_TABLES, type DigestRows, ReadModelDigest } from '../read-model-digest.js';
 import {
   checkEventQuery,
+  checkPortfolio,
+  checkProducer,
+  checkProducts,
   checkQuantityQuery,
-  checkReadModelBatch,
-  checkToken,
+  checkRecordQuery,
   eventPage,
-  planReadModelBatch,
-} from '../read-model-batch.js';
-import { DIGEST_TABLES, type DigestRows, ReadModelDigest } from '../read-model-digest.js';
+  type RecordFilter,
+  type TimeRange,
+} from '../read-model-reads.js';
 import {
   type ActorJoinRow,
   actorRecords,
   digestSelects,
   eventQuerySql,
   insertRows,
+  portfolioSql,
   quantitiesSql,
   readModelSql,
+  recordsSql,
   type SqlDialect,
   type SqlValue,
 } from '../read-model-sql.js';
@@ -51,7 +62,14 @@ import {
 } from './postgres-read-model-schema.js';
 import { storageFailure } from './postgres-schema.js';
 
-export type PostgresReadModelOptions = PoolOptions;
+export interface PostgresReadModelOptions extends PoolOptions {
+  /**
+   * When the schema holds a read model of another version, drop its derived
+   * tables (tokens stay) and start empty at this version, for `matterlog
+   * reindex` to rebuild; otherwise opening it fails with `config`.
+   */
+  dropOtherVersion?: boolean;
+}
 
 const INT8_OID = 20;
 /**
@@ -99,9 +117,9 @@ export class PostgresReadModel implements ReadModelStore {
 
   /** Connects to `url` and opens the read model in `options.schema`, creating its tables if absent. */
   static async open(url: string, options: PostgresReadModelOptions = {}): Promise<PostgresReadModel> {
-    const { pool, schema, location } = await openPool(url, options, 'matterlog read model', ensureReadModelSchema, {
-      types,
-    });
+    const ensure = (p: pg.Pool, schema: string, location: string) =>
+      ensureReadModelSchema(p, schema, location, options.dropOtherVersion === true);
+    const { pool, schema, location } = await openPool(url, options, 'matterlog read model', ensure, { types });
     return new PostgresReadModel(schema, location, pool);
   }
 
@@ -204,6 +222,28 @@ export class PostgresReadModel implements ReadModelStore {
     checkQuantityQuery(query);
     const { text, values } = quantitiesSql(this.dialect, query);
     return this.query<QuantityTotal>('query', text, values);
+  }
+
+  async passports(products: readonly string[]): Promise<PassportRow[]> {
+    checkProducts(products);
+    return this.query<PassportRow>('read', this.sql.passports, [[...products]]);
+  }
+
+  async producerPassports(producer: string): Promise<PassportSummary[]> {
+    checkProducer(producer);
+    return this.query<PassportSummary>('read', this.sql.producerPassports, [producer]);
+  }
+
+  async portfolio(producer: string, range: TimeRange = {}): Promise<PortfolioTotal[]> {
+    checkPortfolio(producer, range);
+    const { text, values } = portfolioSql(this.dialect, producer, range);
+    return this.query<PortfolioTotal>('query', text, values);
+  }
+
+  async records(kind: RecordKind, filter: RecordFilter = {}): Promise<RecordRow[]> {
+    checkRecordQuery(kind, filter);
+    const { text, values } = recordsSql(this.dialect, kind, filter);
+    return this.query<RecordRow>('query', text, values);
   }
 
   async statementCounts(): Promise<Record<string, number>> {

@@ -17,37 +17,58 @@ import type {
   ActorRecord,
   EventPage,
   EventQuery,
+  PassportRow,
+  PassportSummary,
+  PortfolioTotal,
   QuantityQuery,
   QuantityTotal,
   ReadModelBatch,
   ReadModelStore,
+  RecordKind,
+  RecordRow,
 } from '../read-model.js';
+import { checkReadModelBatch, checkToken, planReadModelBatch } from '../read-model-batch.js';
+import { DIGEST_TABLES, type DigestRows, ReadModelDigest } from '../read-model-digest.js';
 import {
   checkEventQuery,
+  checkPortfolio,
+  checkProducer,
+  checkProducts,
   checkQuantityQuery,
-  checkReadModelBatch,
-  checkToken,
+  checkRecordQuery,
   eventPage,
-  planReadModelBatch,
-} from '../read-model-batch.js';
-import { DIGEST_TABLES, type DigestRows, ReadModelDigest } from '../read-model-digest.js';
+  type RecordFilter,
+  type TimeRange,
+} from '../read-model-reads.js';
 import {
   type ActorJoinRow,
   actorRecords,
   digestSelects,
   eventQuerySql,
   insertRows,
+  portfolioSql,
   quantitiesSql,
   readModelSql,
+  recordsSql,
   type SqlDialect,
   type SqlValue,
 } from '../read-model-sql.js';
+import { readModelVersionError } from '../shared-checks.js';
 import {
   DERIVED_TABLES,
   INSERTS,
   SQLITE_READ_MODEL_SCHEMA,
   SQLITE_READ_MODEL_VERSION,
 } from './sqlite-read-model-schema.js';
+
+export interface SqliteReadModelOptions {
+  /**
+   * When the file holds a read model of another schema version, drop its derived
+   * tables (tokens stay) and start empty at this version, for `matterlog reindex`
+   * to rebuild; otherwise opening it fails with `config`.
+   */
+  dropOtherVersion?: boolean;
+}
 
 /** A list is one JSON text parameter, so every query has a fixed shape whatever the list's length. */
 const SQLITE: SqlDialect = {
@@ -62,6 +83,15 @@ const INSERT_CHUNK = 128;
 
 type Insert = keyof typeof INSERTS;
 
+/** The read model's schema version in `db`, or undefined when it has none yet. */
+function storedVersion(db: Database.Database): string | undefined {
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rm_meta'").get()) return undefined;
+  const row = db.prepare("SELECT value FROM rm_meta WHERE key = 'schema_version'").get() as
+    | { value: string }
+    | undefined;
+  return row?.value;
+}
+
 export class SqliteReadModel implements ReadModelStore {
   readonly location: string;
   private readonly db: Database.Database;
@@ -74,7 +104,7 @@ export class SqliteReadModel implements ReadModelStore {
   }
 
   /** Opens (creating its tables if needed) the read model in the SQLite database `file`. */
-  static open(file: string): SqliteReadModel {
+  static open(file: string, options: SqliteReadModelOptions = {}): SqliteReadModel {
     let db: Database.Database;
     try {
       db = new Database(file);
@@ -94,18 +124,20 @@ export class SqliteReadModel implements ReadModelStore {
       db.pragma('busy_timeout = 5000');
       db.pragma('wal_autocheckpoint = 16384');
       db.transaction(() => {
+        // The version first: another version's tables may not take this version's indexes.
+        const version = storedVersion(db);
+        const other = version !== undefined && Number(version) !== SQLITE_READ_MODEL_VERSION;
+        if (other) {
+          if (!options.dropOtherVersion) throw readModelVersionError(file, version, SQLITE_READ_MODEL_VERSION);
+          for (const t of DERIVED_TABLES) db.exec(`DROP TABLE IF EXISTS ${t}`);
+        }
         db.exec(SQLITE_READ_MODEL_SCHEMA);
-        const meta = db.prepare<[string], { value: string }>('SELECT value FROM rm_meta WHERE key = ?');
-        const version = meta.get('schema_version')?.value;
-        if (version === undefined) {
-          const set = db.prepare('INSERT INTO rm_meta (key, value) VALUES (?, ?)');
+        if (version === undefined || other) {
+          const set = db.prepare(
+            'INSERT INTO rm_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+          );
           set.run('schema_version', String(SQLITE_READ_MODEL_VERSION));
           set.run('indexed_size', '0');
-        } else if (Number(version) !== SQLITE_READ_MODEL_VERSION) {
-          throw new MatterlogError(
-            'config',
-            `${file} has read model schema version ${version}; this matterlog reads version ${SQLITE_READ_MODEL_VERSION}: run \`matterlog reindex\` with the matching version`,
-          );
         }
       }).immediate();
     } catch (cause) {
@@ -245,6 +277,28 @@ export class SqliteReadModel implements ReadModelStore {
     checkQuantityQuery(query);
     const { text, values } = quantitiesSql(SQLITE, query);
     return this.run('query', () => this.prepare(text).all(...values) as QuantityTotal[]);
+  }
+
+  async passports(products: readonly string[]): Promise<PassportRow[]> {
+    checkProducts(products);
+    return this.run('read', () => this.prepare(this.sql.passports).all(JSON.stringify(products)) as PassportRow[]);
+  }
+
+  async producerPassports(producer: string): Promise<PassportSummary[]> {
+    checkProducer(producer);
+    return this.run('read', () => this.prepare(this.sql.producerPassports).all(producer) as PassportSummary[]);
+  }
+
+  async portfolio(producer: string, range: TimeRange = {}): Promise<PortfolioTotal[]> {
+    checkPortfolio(producer, range);
+    const { text, values } = portfolioSql(SQLITE, producer, range);
+    return this.run('query', () => this.prepare(text).all(...values) as PortfolioTotal[]);
+  }
+
+  async records(kind: RecordKind, filter: RecordFilter = {}): Promise<RecordRow[]> {
+    checkRecordQuery(kind, filter);
+    const { text, values } = recordsSql(SQLITE, kind, filter);
+    return this.run('query', () => this.prepare(text).all(...values) as RecordRow[]);
   }
 
   async statementCounts(): Promise<Record<string, number>> {
