@@ -16,6 +16,7 @@ import { type ParsedStatement, parseStatement } from '../statements/statement.js
 import type { ReadModelStore } from '../store/read-model.js';
 import { storableText } from '../store/read-model-batch.js';
 import type { CheckedNote, CheckedNotes } from './checked-notes.js';
+import { type DomainRows, DomainView, marketRows } from './domain-checks.js';
 import { changesRegistry, checkEvent } from './statement-checks.js';
 
 /** The live registry, replaced whole once a batch is indexed. */
@@ -73,6 +74,10 @@ export function createProjector(
       // again (the read model keeps only its first copy): a replay would not apply it.
       const registryTexts = parsed.flatMap((p) => (p instanceof Error || !changesRegistry(p) ? [] : [p.textSha256]));
       const seen = new Set(registryTexts.length > 0 ? (await readModel.findStatements(registryTexts)).keys() : []);
+      const domain = await DomainView.load(
+        readModel,
+        parsed.filter((p): p is ParsedStatement => !(p instanceof Error)),
+      );
       for (const [i, p] of parsed.entries()) {
         const index = fromIndex + i;
         if (p instanceof Error) {
@@ -87,10 +92,12 @@ export function createProjector(
           seen.add(p.textSha256);
         }
         let accepted: Accepted;
+        let domainRows: DomainRows;
         const hint = hints.get(p);
         try {
           accepted = registry.check(p, hint ? { verified: hint.verified } : {});
           if (p.statement.kind === 'epcis.event' && !hint) checkEvent(p);
+          domainRows = domain.check(p, accepted.actor, index);
         } catch (e) {
           skip(index, e);
           continue;
@@ -105,6 +112,8 @@ export function createProjector(
           textSha256: p.textSha256,
         });
         if (p.statement.kind === 'epcis.event') addEventRows(entryRows, index, p, accepted);
+        entryRows.passports.push(...domainRows.passports);
+        entryRows.records.push(...domainRows.records);
         // What a driver could not store exactly (NUL, lone surrogates) stays in the log but out of
         // the indexes, decided here and the same way on every replay, rather than stopping the indexer.
         if (!storable(entryRows)) {
@@ -112,6 +121,7 @@ export function createProjector(
           continue;
         }
         if (counts) counts.statements++;
+        domain.apply(domainRows);
         const change = registry.apply(p, index);
         if (change.actor) entryRows.actors.push(change.actor);
         if (change.key) entryRows.keys.push(change.key);
@@ -131,14 +141,25 @@ export function createProjector(
 }
 
 function emptyRows(): ProjectedRows {
-  return { statements: [], actors: [], keys: [], revocations: [], events: [], epcs: [], classes: [] };
+  return {
+    statements: [],
+    actors: [],
+    keys: [],
+    revocations: [],
+    events: [],
+    epcs: [],
+    classes: [],
+    passports: [],
+    market: [],
+    records: [],
+  };
 }
 
 function storable(rows: ProjectedRows): boolean {
   const ok = (v: unknown): boolean =>
     typeof v === 'string' ? storableText(v) : typeof v === 'number' ? Number.isFinite(v) : true;
-  return [rows.statements, rows.events, rows.epcs, rows.classes].every((list) =>
-    (list as object[]).every((row) => Object.values(row).every(ok)),
+  return [rows.statements, rows.events, rows.epcs, rows.classes, rows.passports, rows.market, rows.records].every(
+    (list) => (list as object[]).every((row) => Object.values(row).every(ok)),
   );
 }
 
@@ -166,6 +187,7 @@ function addEventRows(
     json: JSON.stringify(queryEvent(body, parsed.statement.issued)),
   });
   for (const e of f.epcs) rows.epcs.push({ index, field: e.field, epc: e.epc });
+  rows.market.push(...marketRows(index, body, accepted.actor, f));
   for (const c of f.classes) {
     rows.classes.push({
       index,

@@ -26,6 +26,7 @@ import { type ParsedStatement, parseStatement } from '../statements/statement.js
 import type { LogStore } from '../store/contract.js';
 import type { ReadModelStore } from '../store/read-model.js';
 import type { CheckedNotes } from './checked-notes.js';
+import { DomainView } from './domain-checks.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RegistryRef } from './read-model-projection.js';
 import {
@@ -106,14 +107,15 @@ export class StatementService {
       }
     });
     const ok = parsed.filter((p): p is ParsedStatement => p !== null);
-    const [byText, byEvent, verified] = await Promise.all([
+    const [byText, byEvent, verified, domain] = await Promise.all([
       this.readModel.findStatements(ok.map((p) => p.textSha256)),
       this.readModel.findEvents(ok.map(eventIdOf).filter((e): e is string => e !== undefined)),
       this.preverify(ok),
+      DomainView.load(this.readModel, ok),
     ]);
     while (this.registryBarrier) await this.registryBarrier;
     // From here to addAll nothing awaits: the pool receives statements in the order they were checked.
-    const answers = this.checkAndSequence(notes.length, parsed, refusals, verified, (p) => {
+    const answers = this.checkAndSequence(notes.length, parsed, refusals, verified, domain, (p) => {
       const e = eventIdOf(p);
       return byText.get(p.textSha256) ?? (e ? byEvent.get(e) : undefined);
     });
@@ -159,12 +161,14 @@ export class StatementService {
     parsed: (ParsedStatement | null)[],
     refusals: StatementRefusal[],
     verified: Map<ParsedStatement, Set<string>>,
+    domain: DomainView,
     indexed: (p: ParsedStatement) => number | undefined,
   ): Promise<SubmitResult>[] {
     const now = (this.options.now ?? Date.now)();
     const overlay = this.registry.current.clone();
     const actors: string[] = [];
     const verifiedBy = new Map<ParsedStatement, string[]>();
+    const texts = new Set<string>();
     parsed.forEach((s, i) => {
       if (!s) return;
       try {
@@ -175,6 +179,12 @@ export class StatementService {
           ...(seen ? { verified: seen } : {}),
         });
         if (s.statement.kind === 'epcis.event') checkEvent(s);
+        // A statement already logged (or on its way) is answered with its index below, not judged
+        // again against a view that already holds it.
+        if (indexed(s) === undefined && !this.pending(s.textSha256) && !texts.has(s.textSha256)) {
+          domain.apply(domain.check(s, actor, -1));
+        }
+        texts.add(s.textSha256);
         // Later statements in the same request see what earlier ones register or revoke.
         overlay.apply(s, -1);
         actors.push(actor);

@@ -20,6 +20,12 @@ export interface PassportBody {
   version: string;
   /** The label of the version this one replaces. */
   replaces?: string;
+  /**
+   * From when this version describes the units placed on the market (RFC 3339
+   * UTC); the statement's issued time when absent. Units are attributed to the
+   * version in force at their commissioning time.
+   */
+  validFrom?: string;
   /** The product's mass as sold; the components must add up to it within `massTolerance`. */
   declaredMassKg: number;
   /** Allowed relative difference between the components' sum and the declared mass (default 0.02). */
@@ -34,6 +40,19 @@ export interface PassportBody {
 }
 
 export const DEFAULT_MASS_TOLERANCE = 0.02;
+const PASSPORT_MEMBERS = [
+  'product',
+  'version',
+  'replaces',
+  'validFrom',
+  'declaredMassKg',
+  'massTolerance',
+  'components',
+  'joins',
+  'lifetimeYears',
+  'averageLifetimeYears',
+  'useIntensityRatio',
+];
 const JOIN_METHODS: readonly JoinMethod[] = ['hand', 'shredding', 'inseparable'];
 
 interface Issue {
@@ -125,7 +144,19 @@ function checkComponent(c: unknown, at: string, ids: Set<string>, issues: Issue[
 export function passportIssues(body: unknown): Issue[] {
   const issues: Issue[] = [];
   if (!isObject(body)) return [{ pointer: '', reason: 'a passport must be a JSON object' }];
+  for (const k of Object.keys(body)) {
+    if (!PASSPORT_MEMBERS.includes(k))
+      issues.push({ pointer: `/${k}`, reason: `is not a passport member (members: ${PASSPORT_MEMBERS.join(', ')})` });
+  }
   checkProduct(body['product'], issues);
+  if (
+    body['validFrom'] !== undefined &&
+    (typeof body['validFrom'] !== 'string' ||
+      !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/.test(body['validFrom']) ||
+      Number.isNaN(Date.parse(body['validFrom'])))
+  ) {
+    issues.push({ pointer: '/validFrom', reason: 'must be an RFC 3339 UTC time such as 2045-03-01T00:00:00Z' });
+  }
   if (typeof body['version'] !== 'string' || body['version'] === '' || body['version'].length > 64) {
     issues.push({ pointer: '/version', reason: 'must be a version label of 1 to 64 characters' });
   }

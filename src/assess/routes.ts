@@ -23,7 +23,8 @@ export type RouteFamily =
 /** Whether a route's output counts as recycled material (PPWR counts organic recycling; energy recovery is not recycling). */
 export type RouteOutcome = 'recycling' | 'organic-recycling' | 'energy-recovery' | 'disposal';
 
-export type Confidence = 'published' | 'derived' | 'assumption';
+/** `declared`: stated by a plant's operator in a signed `route` statement. */
+export type Confidence = 'published' | 'derived' | 'assumption' | 'declared';
 
 export interface RouteYield {
   /** A material id, or `family/*` for every material of a family. */
@@ -57,6 +58,10 @@ export interface RouteEntry {
   capacityTonnesPerYear: number | null;
   costEurPerTonne: number | null;
   energyKwhPerTonne: number | null;
+  /** Process emissions of the plant per tonne of input, when its operator declares them (the catalog's come from WARM). */
+  processKgCo2ePerTonne?: number;
+  /** The facility the route runs at, for an operator's route. */
+  facility?: string;
 }
 
 /** Design features a passport may declare on a component, and what they mean. */

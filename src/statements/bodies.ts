@@ -1,7 +1,7 @@
 /**
  * The body of each statement kind this version accepts, checked field by field
- * with messages that name the field. Kinds whose bodies later issues define
- * (passports, routes, policies, …) are refused until then rather than logged
+ * with messages that name the field. Kinds whose bodies are not defined yet
+ * (policies, plans, findings) are refused until they are rather than logged
  * unchecked: once in the log, a claim cannot be taken back.
  */
 import { MatterlogError } from '../ledger/errors.js';
@@ -118,10 +118,28 @@ export function checkEpcisEventBody(body: Body): EpcisEventBody {
   return body as unknown as EpcisEventBody;
 }
 
+/**
+ * Bodies about the domain (passports, routes, facilities) are checked field by
+ * field against the catalog, which lives above this layer (src/assess): the way
+ * in and the indexer both run those checks (src/app/domain-checks.ts) before a
+ * statement is logged or indexed. Here only their shape is asked for.
+ */
+function domainBody(kind: string) {
+  return (body: Body): Body => {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new MatterlogError('invalid_input', `the body of a ${kind} statement must be a JSON object`);
+    }
+    return body;
+  };
+}
+
 const CHECKS: Partial<Record<StatementKind, (body: Body) => unknown>> = {
   actor: checkActorBody,
   revocation: checkRevocationBody,
   'epcis.event': checkEpcisEventBody,
+  passport: domainBody('passport'),
+  route: domainBody('route'),
+  facility: domainBody('facility'),
 };
 
 /** Checks the body of `statement` for its kind; throws `invalid_input` naming the field. */

@@ -33,3 +33,21 @@ export function digitalLinkGtin(uri: string): string | null {
   const m = /\/01\/(\d{8,14})(?:\/|$)/.exec(url.pathname);
   return m ? normaliseGtin(m[1] as string) : null;
 }
+
+const SGTIN_URN = /^urn:epc:(?:id:sgtin|idpat:sgtin|class:lgtin):(\d+)\.(\d+)\.[^.]*$/;
+
+/**
+ * The GTIN-14 an EPC or EPC class names: an SGTIN (`urn:epc:id:sgtin:…`), an
+ * SGTIN pattern (`urn:epc:idpat:sgtin:…`), an LGTIN class, or a GS1 Digital
+ * Link with a GTIN (TDS 2.0 §6.3.1: indicator digit, company prefix, item
+ * reference, then the check digit); null for anything else.
+ */
+export function gtinOfEpc(epc: string): string | null {
+  const m = SGTIN_URN.exec(epc);
+  if (!m) return epc.startsWith('http') ? digitalLinkGtin(epc) : null;
+  const prefix = m[1] as string;
+  const itemRef = m[2] as string;
+  if (prefix.length + itemRef.length !== 13 || prefix.length < 6 || prefix.length > 12) return null;
+  const body = `${itemRef[0]}${prefix}${itemRef.slice(1)}`;
+  return `${body}${gs1CheckDigit(body)}`;
+}
