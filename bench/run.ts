@@ -17,6 +17,7 @@ import { benchAssess } from './assess.js';
 import { benchEpcis } from './epcis-validate.js';
 import { type BenchContext, errorMessage, removeDir } from './fixtures.js';
 import { loadAverage, machineInfo, probePostgres } from './machine.js';
+import { benchPortfolio } from './portfolio.js';
 import { benchProofs } from './proof-latency.js';
 import { formatTable, machineLines, type ResultRow, type RunReport, writeReport } from './report.js';
 import { benchStatementsHttp } from './statements-http.js';
@@ -37,6 +38,11 @@ const BENCHMARKS: { name: string; what: string; run(ctx: BenchContext): Promise<
     name: 'assess',
     what: 'product passports assessed per second (recyclability, blockers, MCI, emissions), in-process',
     run: benchAssess,
+  },
+  {
+    name: 'portfolio',
+    what: "a producer's portfolio (100,000 products, 300,000 market rows) summarised from the read model",
+    run: benchPortfolio,
   },
 ];
 

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
+import type { ProductAssessment } from '../app/product-service.js';
 import { assessPassport, type PassportAssessment } from '../assess/assessment.js';
 import { checkPassport, type PassportBody } from '../assess/passport.js';
 import { ROUTES } from '../assess/routes.js';
@@ -6,8 +8,9 @@ import { fromUntp, toUntp } from '../assess/untp.js';
 import { MatterlogError } from '../ledger/errors.js';
 import { parseStatement } from '../statements/statement.js';
 import { runAction } from './common.js';
+import { getText, joinUrl } from './http-client.js';
 import { printJson } from './output.js';
-import { readText } from './remote.js';
+import { readText, urlOption } from './remote.js';
 
 /** A passport from a file: its JSON body, or a signed `passport` statement. */
 function readPassport(file: string): PassportBody {
@@ -71,14 +74,40 @@ function table(p: PassportBody, a: PassportAssessment): string {
   return lines.join('\n');
 }
 
+/** A product id rather than a file: not a path that exists, and shaped like a GTIN or a Digital Link. */
+function isProductId(arg: string): boolean {
+  return arg !== '-' && !existsSync(arg) && (/^\d{8,14}$/.test(arg) || /^https?:\/\/[^/]+\/(.+\/)?01\/\d/.test(arg));
+}
+
+async function remoteAssessment(
+  url: string,
+  id: string,
+  opts: { passportVersion?: string; routes?: string; facility?: string },
+): Promise<ProductAssessment> {
+  const q = new URLSearchParams();
+  if (opts.passportVersion) q.set('version', opts.passportVersion);
+  if (opts.routes) q.set('routes', opts.routes);
+  if (opts.facility) q.set('facility', opts.facility);
+  const path = `products/${encodeURIComponent(id)}/assessment${q.size > 0 ? `?${q}` : ''}`;
+  return JSON.parse(await getText(joinUrl(url, path))) as ProductAssessment;
+}
+
 export function assessCommand(setExit: (code: number) => void): Command {
-  return new Command('assess')
+  const cmd = new Command('assess')
     .summary('assess a product passport: recyclability by design, PPWR grade, MCI, emissions, flags')
     .description(
       'Assesses a passport file (its JSON body, a signed passport statement, or a UN Transparency Protocol Digital Product Passport) against the routes catalog: the share of mass each route recovers and the best achievable share, the design features and joins that cost recovered mass and how much, the EU PPWR grade with its 2030 and 2038 consequences, the Ellen MacArthur Material Circularity Indicator (with its assumptions), end-of-life emissions from EPA WARM v16, and flags. --previous compares with the version it replaces; --untp prints the passport in the UNTP DPP shape instead.',
     )
-    .argument('<passport>', 'a passport JSON file or signed passport statement; "-" reads standard input')
-    .option('--routes <ids>', `available routes, comma-separated (default: all: ${ROUTES.map((r) => r.id).join(', ')})`)
+    .argument(
+      '<passport>',
+      'a passport JSON file or signed passport statement ("-" reads standard input), or a product id (GTIN or GS1 Digital Link) to assess from the log at --url',
+    )
+    .option(
+      '--routes <ids>',
+      `available routes, comma-separated (default: all: ${ROUTES.map((r) => r.id).join(', ')}); for a product id also routes operators published`,
+    )
+    .option('--passport-version <label>', 'for a product id: the passport version (default: the latest)')
+    .option('--facility <id>', 'for a product id: assess against the routes this facility runs (its location id)')
     .option('--previous <passport>', 'the version this one replaces, to flag a regression')
     .option('--json', 'print the assessment as JSON')
     .option(
@@ -89,10 +118,36 @@ export function assessCommand(setExit: (code: number) => void): Command {
     .action(
       async (
         file: string,
-        opts: { routes?: string; previous?: string; json?: boolean; untp?: boolean; issuer?: string },
+        opts: {
+          routes?: string;
+          previous?: string;
+          json?: boolean;
+          untp?: boolean;
+          issuer?: string;
+          url: string;
+          passportVersion?: string;
+          facility?: string;
+        },
       ) => {
         setExit(
           await runAction(async () => {
+            if (isProductId(file)) {
+              const r = await remoteAssessment(opts.url, file, opts);
+              if (opts.json) printJson(r);
+              else {
+                process.stdout.write(
+                  `product ${r.product}, version ${r.version.version} by ${r.version.producer} (log index ${r.version.index}); routes: ${r.routes.join(', ')}\n\n`,
+                );
+                process.stdout.write(`${table(r.passport, r.assessment)}\n`);
+              }
+              return undefined;
+            }
+            if (opts.passportVersion || opts.facility) {
+              throw new MatterlogError(
+                'invalid_input',
+                '--passport-version and --facility apply to a product id, not a file',
+              );
+            }
             let routes = ROUTES;
             if (opts.routes) {
               const ids = opts.routes.split(',').map((s) => s.trim());
@@ -122,4 +177,5 @@ export function assessCommand(setExit: (code: number) => void): Command {
         );
       },
     );
+  return urlOption(cmd);
 }

@@ -12,6 +12,7 @@ import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { exportTilesCommand } from './export-tiles.js';
 import { initCommand } from './init.js';
 import { keygenCommand } from './keygen.js';
+import { portfolioCommand } from './portfolio.js';
 import { reindexCommand } from './reindex.js';
 import { serveCommand } from './serve.js';
 import { signCommand } from './sign.js';
@@ -48,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
     reindexCommand,
     catalogCommand,
     assessCommand,
+    portfolioCommand,
   ]) {
     program.addCommand(make(setExit).exitOverride().addHelpText('after', `\n${EXIT_CODES_HELP}`));
   }

@@ -11,6 +11,7 @@ import { type AppendLimits, appendRoutes, defaultAppendLimits } from './routes-a
 import { assessRoutes } from './routes-assess.js';
 import { epcisRoutes } from './routes-epcis.js';
 import { logRoutes } from './routes-log.js';
+import { productRoutes } from './routes-products.js';
 import { proofRoutes } from './routes-proofs.js';
 import { defaultStatementLimits, type StatementLimits, statementRoutes } from './routes-statements.js';
 
@@ -35,6 +36,10 @@ export const METHOD_NOT_ALLOWED: readonly (readonly [readonly string[], readonly
       '/epcis/capture/*',
       '/quantities',
       '/catalog',
+      '/products/*',
+      '/producers/*',
+      '/facilities',
+      '/routes',
     ],
     'GET, HEAD',
   ],
@@ -97,6 +102,7 @@ export function createApp(log: LogService, options: AppOptions = {}): Hono {
   statementRoutes(app, log, { ...defaultStatementLimits, ...options.statements });
   epcisRoutes(app, log);
   assessRoutes(app);
+  productRoutes(app, log);
 
   const doc = openApiDocument(API_VERSION);
   app.get('/openapi.json', (c) => c.json(doc));

@@ -55,11 +55,11 @@ export const QUERY_PARAMETERS = [
   'nextPageToken',
 ];
 
-function bad(param: string, why: string): MatterlogError {
+export function bad(param: string, why: string): MatterlogError {
   return new MatterlogError('invalid_input', `query parameter ${param} ${why}`, { details: { parameter: param } });
 }
 
-function parseTime(name: string, v: string): number {
+export function parseTime(name: string, v: string): number {
   const ms = Date.parse(v);
   // An offset is required: a time without one would mean this server's local time.
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) || Number.isNaN(ms)) {

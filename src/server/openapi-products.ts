@@ -1,0 +1,114 @@
+/**
+ * The OpenAPI description of products, producers' portfolios, facilities and
+ * operators' routes (merged into /openapi.json by openapi.ts).
+ */
+const problem = { $ref: '#/components/responses/Problem' };
+const json = (schema: unknown) => ({ 'application/json': { schema } });
+const query = (name: string, description: string, schema: unknown = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  required: false,
+  schema,
+  description,
+});
+const productParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description: 'a GTIN-8, -12, -13 or -14, or a GS1 Digital Link naming one (URL-encoded)',
+};
+
+const version = {
+  type: 'object',
+  properties: {
+    index: { type: 'integer', description: 'log index of the passport statement' },
+    version: { type: 'string' },
+    replaces: { type: ['string', 'null'] },
+    producer: { type: 'string' },
+    issued: { type: 'string', format: 'date-time' },
+    validFrom: { type: 'string', format: 'date-time' },
+    massKg: { type: 'number' },
+    share: { type: 'number', description: 'recoverable share under the catalog routes' },
+    grade: { enum: ['A', 'B', 'C', 'non-recyclable'] },
+  },
+};
+
+export const productPaths: Record<string, unknown> = {
+  '/products/{id}': {
+    get: {
+      summary: "A product's passport versions, oldest first",
+      parameters: [productParam],
+      responses: {
+        '200': {
+          description: '{"product": GTIN-14, "versions": [...]}',
+          content: json({
+            type: 'object',
+            properties: { product: { type: 'string' }, versions: { type: 'array', items: version } },
+          }),
+        },
+        '400': problem,
+        '404': problem,
+      },
+    },
+  },
+  '/products/{id}/assessment': {
+    get: {
+      summary:
+        "A product's assessment from the log: recyclability by design, PPWR grade, MCI, end-of-life emissions, flags (regression against the version it replaces)",
+      parameters: [
+        productParam,
+        query('version', 'the version label (default: the latest)'),
+        query(
+          'routes',
+          'route ids, comma-separated: catalog routes or routes operators published (default: the catalog)',
+        ),
+        query('facility', "a facility's location id: assess against the routes it runs"),
+      ],
+      responses: {
+        '200': {
+          description: '{"product", "version", "routes", "passport", "assessment"}',
+          content: json({ type: 'object' }),
+        },
+        '400': problem,
+        '404': problem,
+      },
+    },
+  },
+  '/producers/{actor}/portfolio': {
+    get: {
+      summary:
+        "A producer's portfolio: products by grade, units and mass placed on the market (EPCIS commissioning events) by grade and period, and flags",
+      description:
+        'Units are attributed to the passport version in force at their commissioning time (the latest validFrom at or before it); units commissioned before any version applied are counted as unassessed.',
+      parameters: [
+        { name: 'actor', in: 'path', required: true, schema: { type: 'string' } },
+        query('period', 'month, quarter or year (default year)', { enum: ['month', 'quarter', 'year'] }),
+        query('from', 'event time from (inclusive), ISO 8601 with offset', { type: 'string', format: 'date-time' }),
+        query('to', 'event time to (exclusive)', { type: 'string', format: 'date-time' }),
+      ],
+      responses: {
+        '200': {
+          description: '{"producer", "period", "products", "periods", "flags"}',
+          content: json({ type: 'object' }),
+        },
+        '400': problem,
+        '404': problem,
+      },
+    },
+  },
+  '/facilities': {
+    get: {
+      summary: 'Facilities published in facility statements',
+      parameters: [query('actor', 'only those of this actor')],
+      responses: { '200': { description: '{"facilities": [...]}', content: json({ type: 'object' }) }, '400': problem },
+    },
+  },
+  '/routes': {
+    get: {
+      summary: 'Routes operators published for their plants, as stated and as resolved over their catalog base',
+      parameters: [query('actor', 'only those of this actor'), query('facility', 'only those at this facility')],
+      responses: { '200': { description: '{"routes": [...]}', content: json({ type: 'object' }) }, '400': problem },
+    },
+  },
+};

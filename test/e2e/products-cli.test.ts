@@ -1,0 +1,127 @@
+/**
+ * Passports as a producer publishes them with the CLI (sign, submit) against a
+ * real server on SQLite, then `matterlog assess <product id>` and `matterlog
+ * portfolio` read them back from the log's read model, and `reindex` rebuilds
+ * exactly the same passport, market and facility indexes from the log alone.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventHashId } from '../../src/epcis/index.js';
+import { cli, type ServerProcess, startServe, tempDir } from '../helpers/cli.js';
+import { bottlePassport } from '../helpers/passport-fixtures.js';
+
+let dir: string;
+let work: string;
+let server: ServerProcess | null = null;
+let token: string;
+
+async function ok(args: string[]): Promise<string> {
+  const r = await cli(args);
+  expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+const url = () => (server as ServerProcess).url;
+
+async function publish(keyFile: string, name: string, kind: string, body: unknown): Promise<void> {
+  const file = path.join(work, `${name}.json`);
+  writeFileSync(file, JSON.stringify({ kind, body }));
+  const note = path.join(work, `${name}.note`);
+  await ok(['sign', '--key', keyFile, '--out', note, file]);
+  await ok(['submit', '--url', url(), note]);
+}
+
+beforeAll(async () => {
+  work = tempDir();
+  dir = path.join(work, 'log');
+  const init = await cli(['init', '--dir', dir, '--origin', 'products.example/log', '--json']);
+  expect(init.code, init.stderr).toBe(0);
+  token = (JSON.parse(init.stdout) as { token: string }).token;
+  server = await startServe(['--dir', dir]);
+  const keyFile = path.join(work, 'producer.key');
+  const vkey = (await ok(['keygen', '--name', 'bottler.example', '--out', keyFile])).trim();
+  await ok([
+    'actor',
+    'add',
+    '--url',
+    url(),
+    '--token',
+    token,
+    '--name',
+    'bottler.example',
+    '--role',
+    'producer',
+    '--vkey',
+    vkey,
+  ]);
+  await publish(keyFile, 'v1', 'passport', bottlePassport({ validFrom: '2025-01-01T00:00:00Z' }));
+  // v2 drops the paper label for a PVC sleeve: mechanical recycling then refuses the bottle.
+  await publish(
+    keyFile,
+    'v2',
+    'passport',
+    bottlePassport({
+      version: 'v2',
+      replaces: 'v1',
+      validFrom: '2025-07-01T00:00:00Z',
+      components: [
+        { id: 'bottle', material: 'polymer/PET', massKg: 0.025, recycledContent: 0.3 },
+        { id: 'cap', material: 'polymer/PP', massKg: 0.002 },
+        { id: 'label', material: 'polymer/PVC', massKg: 0.001, features: ['label:PVC-sleeve'] },
+      ],
+    }),
+  );
+  const ev = {
+    type: 'ObjectEvent',
+    eventTime: '2025-03-01T08:00:00Z',
+    eventTimeZoneOffset: '+00:00',
+    action: 'ADD',
+    bizStep: 'commissioning',
+    epcList: ['urn:epc:id:sgtin:4006381.033393.1', 'urn:epc:id:sgtin:4006381.033393.2'],
+  };
+  const context = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'];
+  await publish(keyFile, 'made', 'epcis.event', { event: ev, eventID: eventHashId(ev, context), context });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('products from the log, on the command line', () => {
+  it('assess <GTIN> prints the latest version and its flags; --json and --passport-version too', async () => {
+    const table = await ok(['assess', '4006381333931', '--url', url()]);
+    expect(table).toMatch(/^product 04006381333931, version v2 by bottler\.example \(log index \d+\)/);
+    expect(table).toMatch(/PPWR grade: /);
+    const v1 = JSON.parse(
+      await ok(['assess', '04006381333931', '--url', url(), '--passport-version', 'v1', '--json']),
+    ) as {
+      version: { version: string; grade: string };
+      assessment: { ppwr: { grade: string } };
+    };
+    expect([v1.version.version, v1.version.grade, v1.assessment.ppwr.grade]).toEqual(['v1', 'B', 'B']);
+    const missing = await cli(['assess', '4006381333955', '--url', url()]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/no passport for product 04006381333955/);
+  });
+
+  it('portfolio prints units and mass by grade, and --json', async () => {
+    const p = JSON.parse(await ok(['portfolio', 'bottler.example', '--url', url(), '--period', 'month', '--json'])) as {
+      periods: { period: string; units: number; totalKg: number; byGrade: Record<string, number> }[];
+    };
+    // Two bottles commissioned in March 2025 under v1 (grade B), 0.028 kg each.
+    expect(p.periods).toHaveLength(1);
+    expect(p.periods[0]).toMatchObject({ period: '2025-03', units: 2 });
+    expect(p.periods[0]?.byGrade['B']).toBeCloseTo(0.056, 12);
+    expect(await ok(['portfolio', 'bottler.example', '--url', url()])).toMatch(/^bottler\.example: 1 products/);
+    expect((await cli(['portfolio', 'bottler.example', '--url', url(), '--period', 'week'])).code).toBe(2);
+  });
+
+  it('reindex rebuilds the same passport and market indexes', async () => {
+    expect(await (server as ServerProcess).stop()).toBe(0);
+    server = null;
+    const check = JSON.parse(await ok(['reindex', '--dir', dir, '--check', '--json'])) as { identical: boolean };
+    expect(check.identical).toBe(true);
+    server = await startServe(['--dir', dir]);
+  });
+});
