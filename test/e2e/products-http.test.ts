@@ -204,6 +204,24 @@ describe('passports through the log', () => {
     expect(again).toMatchObject({ results: [{ duplicate: true }] });
   });
 
+  it('leaves a passport that breaks the chain out of the indexes even when appended raw', async () => {
+    await accepted(statement(producer, 'passport', bagV1), statement(producer, 'passport', bagV2));
+    const fork = await app.request('/append', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': 'application/octet-stream' },
+      body: statement(producer, 'passport', { ...bagV2, version: 'v3' }),
+    });
+    expect(fork.status).toBe(201);
+    // The next statement is acknowledged only once everything before it is indexed.
+    await accepted(statement(producer, 'passport', { ...bagV2, version: 'v3', replaces: 'v2' }));
+    const listed = await get<{ versions: { version: string; replaces: string | null }[] }>(`/products/${BAG}`);
+    expect(listed.versions.map((v) => [v.version, v.replaces])).toEqual([
+      ['v1', null],
+      ['v2', 'v1'],
+      ['v3', 'v2'],
+    ]);
+  });
+
   it('checks a chain within one request in order', async () => {
     await accepted(statement(producer, 'passport', bagV1), statement(producer, 'passport', bagV2));
     const p = await refused(
