@@ -24,7 +24,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   store: ['ledger', 'statements'],
   log: ['ledger', 'statements', 'store-contract'],
   assess: ['ledger', 'statements'],
-  optimize: ['statements', 'assess'],
+  optimize: ['ledger', 'statements', 'assess'],
   audit: ['ledger', 'statements', 'assess', 'store-contract'],
   app: ORDER.slice(0, ORDER.indexOf('app')),
   // Above app, only contracts: app is the one place that picks a store driver.

@@ -53,6 +53,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'invalid_input':
     case 'entry_too_large':
     case 'request_too_large':
+    case 'infeasible':
     case 'method_not_allowed':
       return EXIT.usage;
     default:

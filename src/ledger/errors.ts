@@ -47,6 +47,8 @@ export type ErrorCode =
   | 'rate_limited'
   /** A request body larger than the endpoint accepts. */
   | 'request_too_large'
+  /** An optimisation whose constraints cannot all hold: the details name the conflict. */
+  | 'infeasible'
   /** A bug or an unexpected failure: nothing the caller did wrong. */
   | 'internal';
 

@@ -28,6 +28,7 @@ export const PROBLEMS: Record<ErrorCode, ProblemKind> = {
   forbidden: { status: 403, title: 'Not allowed for this actor' },
   rate_limited: { status: 429, title: 'Too many requests from this actor: retry later' },
   request_too_large: { status: 413, title: 'The request body is larger than this endpoint accepts' },
+  infeasible: { status: 422, title: 'The constraints cannot all be met' },
   internal: { status: 500, title: 'Internal error' },
 };
 

@@ -1,0 +1,349 @@
+/**
+ * The routing model, built by pure code from three published inputs: the
+ * lots, the route options and the policy. Anyone who has those three rebuilds
+ * exactly this model (same columns, rows and coefficients, in the same order),
+ * which is what lets a certificate be checked against the published policy and
+ * nothing else.
+ *
+ * Columns: x[i,r], tonnes of lot i through option r, for every pair the option
+ * accepts (bounded by the lot's mass and the option's capacity). For a MIP, an
+ * `open[r]` binary per option with a fixed cost or a minimum batch, and a
+ * `trucks[r]` integer per option when deliveries go by whole truckloads.
+ *
+ * Rows: one per lot (all of it goes somewhere: Σr x[i,r] = mass), the
+ * capacities, and the policy's coupling rows (recovery floor, landfill and
+ * energy-recovery ceilings, family shares), then the MIP's linking rows.
+ *
+ * Objective (minimised, EUR): for each tonne, costWeight × (processing +
+ * transport) + CO2e price × emissions − valueWeight × value of the material
+ * recovered; plus fixed and truck costs.
+ */
+import type { RouteFamily } from '../assess/routes.js';
+import { MatterlogError } from '../ledger/errors.js';
+import type { LinearProgram } from './lp.js';
+import { distanceKm, type Lot, type RouteOption, throughOption } from './network.js';
+import { DEFAULT_TOLERANCE, DEFAULT_TRANSPORT_EUR_PER_TKM, type PolicyBody } from './policy.js';
+
+export type RowKind =
+  | 'lot'
+  | 'capacity'
+  | 'min-recovery'
+  | 'max-landfill'
+  | 'max-energy-recovery'
+  | 'family-min'
+  | 'family-max'
+  | 'open-link'
+  | 'min-batch'
+  | 'truckload';
+
+export interface RowInfo {
+  kind: RowKind;
+  /** The lot, option or family the row is about. */
+  ref: string;
+}
+
+export type ColumnInfo =
+  | { kind: 'flow'; lot: number; option: number }
+  | { kind: 'open'; option: number }
+  | { kind: 'trucks'; option: number };
+
+/** Per flow column, what the objective is made of (EUR or kg per tonne). */
+export interface FlowTerms {
+  processingEur: Float64Array;
+  transportEur: Float64Array;
+  valueEur: Float64Array;
+  kgCo2e: Float64Array;
+  recovered: Float64Array;
+}
+
+export interface RoutingModel {
+  lp: LinearProgram;
+  rows: RowInfo[];
+  columns: ColumnInfo[];
+  /** Indexed by flow column (flow columns come first, 0 … flowCount − 1). */
+  terms: FlowTerms;
+  flowCount: number;
+  totalTonnes: number;
+  /** Lot × option pairs the model leaves out, with why (for explanations). */
+  refusals: Map<number, { option: number; reason: string }[]>;
+  mip: boolean;
+}
+
+export interface ModelInput {
+  lots: readonly Lot[];
+  options: readonly RouteOption[];
+  policy: PolicyBody;
+}
+
+/** EUR per tonne of recovered `m`: an exact id's price, else its family's (`family/*`), else 0. */
+function priceOf(prices: Record<string, number>, m: string): number {
+  if (Object.hasOwn(prices, m)) return prices[m] as number;
+  const family = `${m.slice(0, m.indexOf('/'))}/*`;
+  return Object.hasOwn(prices, family) ? (prices[family] as number) : 0;
+}
+
+class Growable {
+  data: Float64Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  done(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+export function buildModel(input: ModelInput): RoutingModel {
+  const { lots, options, policy } = input;
+  const ids = new Set<string>();
+  for (const o of options) {
+    if (ids.has(o.id)) throw new MatterlogError('invalid_input', `two route options are called "${o.id}"`);
+    ids.add(o.id);
+  }
+  for (const key of [
+    ...Object.keys(policy.capacities ?? {}),
+    ...Object.keys(policy.fixedCostsEur ?? {}),
+    ...Object.keys(policy.minBatchTonnes ?? {}),
+  ]) {
+    if (!ids.has(key)) {
+      throw new MatterlogError(
+        'invalid_input',
+        `the policy names route option "${key}", which is not among the options (${[...ids].join(', ')})`,
+      );
+    }
+  }
+  const prices = policy.objective.materialValueEurPerTonne ?? {};
+  const valueWeight = policy.objective.valueWeight ?? 1;
+  const costWeight = policy.objective.costWeight ?? 1;
+  const co2Price = policy.objective.co2eEurPerTonne ?? 0;
+  const perTkm = policy.transportEurPerTonneKm ?? DEFAULT_TRANSPORT_EUR_PER_TKM;
+  const capacity = options.map((o) => policy.capacities?.[o.id] ?? o.capacityTonnes);
+  const tolerance = options.map(
+    (o) => policy.contaminationTolerance?.[o.route.family] ?? DEFAULT_TOLERANCE[o.route.family],
+  );
+
+  // Rows: lots, then capacities, then policy rows (the order is part of the model).
+  const rows: RowInfo[] = lots.map((l) => ({ kind: 'lot', ref: l.id }));
+  const capacityRow = options.map((o, r) => {
+    if (capacity[r] === null || capacity[r] === undefined) return -1;
+    rows.push({ kind: 'capacity', ref: o.id });
+    return rows.length - 1;
+  });
+  const totalTonnes = lots.reduce((s, l) => s + l.massTonnes, 0);
+  const policyRow = (kind: RowKind, ref: string) => {
+    rows.push({ kind, ref });
+    return rows.length - 1;
+  };
+  const recoveryRow = policy.minRecoveryRate !== undefined ? policyRow('min-recovery', 'all') : -1;
+  const landfillRow = policy.maxLandfillShare !== undefined ? policyRow('max-landfill', 'landfill') : -1;
+  const energyRow =
+    policy.maxEnergyRecoveryShare !== undefined ? policyRow('max-energy-recovery', 'energy-recovery') : -1;
+  const familyRows: { family: RouteFamily; row: number }[] = [];
+  for (const s of policy.familyShares ?? []) {
+    if (s.min !== undefined) familyRows.push({ family: s.family, row: policyRow('family-min', s.family) });
+    if (s.max !== undefined) familyRows.push({ family: s.family, row: policyRow('family-max', s.family) });
+  }
+
+  const cost = new Growable();
+  const upper = new Growable();
+  const processing = new Growable();
+  const transport = new Growable();
+  const value = new Growable();
+  const co2 = new Growable();
+  const recovered = new Growable();
+  const columns: ColumnInfo[] = [];
+  const entryRows: number[] = [];
+  const entryValues: number[] = [];
+  const starts: number[] = [];
+  const refusals = new Map<number, { option: number; reason: string }[]>();
+  lots.forEach((lot, i) => {
+    let any = false;
+    options.forEach((o, r) => {
+      const t = throughOption(lot, o, tolerance[r] as number);
+      if (t.refused) {
+        const list = refusals.get(i) ?? [];
+        list.push({ option: r, reason: t.refused });
+        refusals.set(i, list);
+        return;
+      }
+      any = true;
+      let valueEur = 0;
+      for (const [m, tonnes] of Object.entries(t.recoveredByMaterial)) valueEur += tonnes * priceOf(prices, m);
+      const transportEur = perTkm * distanceKm(lot.location, o.location);
+      const c =
+        costWeight * (o.costEurPerTonne + transportEur) + (co2Price * t.kgCo2ePerTonne) / 1000 - valueWeight * valueEur;
+      columns.push({ kind: 'flow', lot: i, option: r });
+      starts.push(entryRows.length);
+      cost.push(c);
+      upper.push(Math.min(lot.massTonnes, capacity[r] ?? Number.POSITIVE_INFINITY));
+      processing.push(o.costEurPerTonne);
+      transport.push(transportEur);
+      value.push(valueEur);
+      co2.push(t.kgCo2ePerTonne);
+      recovered.push(t.recoveredPerTonne);
+      const add = (row: number, v: number) => {
+        if (row >= 0 && v !== 0) {
+          entryRows.push(row);
+          entryValues.push(v);
+        }
+      };
+      add(i, 1);
+      add(capacityRow[r] as number, 1);
+      add(recoveryRow, t.recoveredPerTonne);
+      if (o.route.family === 'landfill') add(landfillRow, 1);
+      if (o.route.family === 'energy-recovery') add(energyRow, 1);
+      for (const f of familyRows) if (f.family === o.route.family) add(f.row, 1);
+    });
+    if (!any) {
+      const why = (refusals.get(i) ?? []).map((x) => `${options[x.option]?.id}: ${x.reason}`).join('; ');
+      throw new MatterlogError(
+        'invalid_input',
+        `lot "${lot.id}" has nowhere to go: no route option accepts it (${why})`,
+        {
+          details: { lot: lot.id },
+        },
+      );
+    }
+  });
+  const flowCount = columns.length;
+
+  // MIP columns and linking rows.
+  const integerCols: number[] = [];
+  const fixed = policy.fixedCostsEur ?? {};
+  const batch = policy.minBatchTonnes ?? {};
+  const byOption: number[][] = options.map(() => []);
+  for (let j = 0; j < flowCount; j++) (byOption[(columns[j] as { option: number }).option] as number[]).push(j);
+  const flowsOf = (r: number) => byOption[r] as number[];
+  const linkEntries: { col: number; row: number; value: number }[] = [];
+  options.forEach((o, r) => {
+    const needsOpen = Object.hasOwn(fixed, o.id) || Object.hasOwn(batch, o.id);
+    if (!needsOpen && !policy.truckload) return;
+    const flows = flowsOf(r);
+    const reach = Math.min(
+      capacity[r] ?? Number.POSITIVE_INFINITY,
+      flows.reduce((s, j) => s + (upper.data[j] as number), 0),
+    );
+    if (needsOpen) {
+      const link = policyRow('open-link', o.id);
+      for (const j of flows) linkEntries.push({ col: j, row: link, value: 1 });
+      const b = batch[o.id];
+      const batchRow = b !== undefined ? policyRow('min-batch', o.id) : -1;
+      if (batchRow >= 0) for (const j of flows) linkEntries.push({ col: j, row: batchRow, value: 1 });
+      columns.push({ kind: 'open', option: r });
+      const col = columns.length - 1;
+      integerCols.push(col);
+      cost.push(fixed[o.id] ?? 0);
+      upper.push(1);
+      linkEntries.push({ col, row: link, value: -reach });
+      if (batchRow >= 0) linkEntries.push({ col, row: batchRow, value: -(b as number) });
+    }
+    if (policy.truckload) {
+      const row = policyRow('truckload', o.id);
+      for (const j of flows) linkEntries.push({ col: j, row, value: 1 });
+      columns.push({ kind: 'trucks', option: r });
+      const col = columns.length - 1;
+      integerCols.push(col);
+      cost.push(policy.truckload.costEur);
+      upper.push(Math.ceil(reach / policy.truckload.tonnes - 1e-9));
+      linkEntries.push({ col, row, value: -policy.truckload.tonnes });
+    }
+  });
+
+  // CSC: each flow column's own entries, plus its linking entries, then the integer columns'.
+  const extra = new Map<number, { row: number; value: number }[]>();
+  for (const e of linkEntries) {
+    const list = extra.get(e.col) ?? [];
+    list.push({ row: e.row, value: e.value });
+    extra.set(e.col, list);
+  }
+  const numCols = columns.length;
+  const aStart = new Int32Array(numCols + 1);
+  const nnz = entryRows.length + linkEntries.length;
+  const aIndex = new Int32Array(nnz);
+  const aValue = new Float64Array(nnz);
+  let k = 0;
+  for (let j = 0; j < numCols; j++) {
+    aStart[j] = k;
+    if (j < flowCount) {
+      const end = j + 1 < flowCount ? (starts[j + 1] as number) : entryRows.length;
+      for (let e = starts[j] as number; e < end; e++) {
+        aIndex[k] = entryRows[e] as number;
+        aValue[k++] = entryValues[e] as number;
+      }
+    }
+    for (const e of extra.get(j) ?? []) {
+      aIndex[k] = e.row;
+      aValue[k++] = e.value;
+    }
+  }
+  aStart[numCols] = k;
+
+  const numRows = rows.length;
+  const rowLower = new Float64Array(numRows).fill(Number.NEGATIVE_INFINITY);
+  const rowUpper = new Float64Array(numRows).fill(Number.POSITIVE_INFINITY);
+  lots.forEach((l, i) => {
+    rowLower[i] = l.massTonnes;
+    rowUpper[i] = l.massTonnes;
+  });
+  options.forEach((_, r) => {
+    const row = capacityRow[r] as number;
+    if (row >= 0) rowUpper[row] = capacity[r] as number;
+  });
+  if (recoveryRow >= 0) rowLower[recoveryRow] = (policy.minRecoveryRate as number) * totalTonnes;
+  if (landfillRow >= 0) rowUpper[landfillRow] = (policy.maxLandfillShare as number) * totalTonnes;
+  if (energyRow >= 0) rowUpper[energyRow] = (policy.maxEnergyRecoveryShare as number) * totalTonnes;
+  let f = 0;
+  for (const s of policy.familyShares ?? []) {
+    if (s.min !== undefined) rowLower[(familyRows[f++] as { row: number }).row] = s.min * totalTonnes;
+    if (s.max !== undefined) rowUpper[(familyRows[f++] as { row: number }).row] = s.max * totalTonnes;
+  }
+  rows.forEach((row, i) => {
+    if (row.kind === 'open-link' || row.kind === 'truckload') rowUpper[i] = 0;
+    if (row.kind === 'min-batch') rowLower[i] = 0;
+  });
+
+  const integer = integerCols.length > 0 ? new Uint8Array(numCols) : undefined;
+  for (const j of integerCols) (integer as Uint8Array)[j] = 1;
+  const colNames = columns.map((c) =>
+    c.kind === 'flow' ? `x[${lots[c.lot]?.id},${options[c.option]?.id}]` : `${c.kind}[${options[c.option]?.id}]`,
+  );
+  const lp: LinearProgram = {
+    numCols,
+    numRows,
+    colCost: cost.done(),
+    colLower: new Float64Array(numCols),
+    colUpper: upper.done(),
+    rowLower,
+    rowUpper,
+    aStart,
+    aIndex,
+    aValue,
+    ...(integer ? { integer } : {}),
+    colNames,
+    rowNames: rows.map((r) => `${r.kind}[${r.ref}]`),
+  };
+  return {
+    lp,
+    rows,
+    columns,
+    terms: {
+      processingEur: processing.done(),
+      transportEur: transport.done(),
+      valueEur: value.done(),
+      kgCo2e: co2.done(),
+      recovered: recovered.done(),
+    },
+    flowCount,
+    totalTonnes,
+    refusals,
+    mip: integer !== undefined,
+  };
+}

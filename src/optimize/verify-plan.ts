@@ -1,0 +1,170 @@
+/**
+ * The plan verifier: what anyone can run on a plan document, with no solver
+ * and no trust in whoever produced it. It rebuilds the model from the plan's
+ * published inputs (policy, lots, route options) with the same pure code that
+ * built it, checks the certificate against that model, recomputes everything
+ * the plan states (assignments, totals, shadow prices, explanations), and says
+ * in words what was and was not proved.
+ */
+import { MatterlogError } from '../ledger/errors.js';
+import { type CertificateCheck, checkCertificate, DEFAULT_TOLERANCES, type Tolerances } from './certificate.js';
+import { buildModel } from './model.js';
+import { checkLots, type RouteOption } from './network.js';
+import { PLAN_FORMAT, type PlanDocument, planResult } from './plan.js';
+import { checkPolicy } from './policy.js';
+import { continuousLp } from './solve.js';
+
+export interface VerifyReport {
+  /** True when everything the plan claims was proved. */
+  ok: boolean;
+  kind: 'lp' | 'mip';
+  policy: { id: string; version: string; index: number | null };
+  /** Sentences: what was proved. */
+  proved: string[];
+  /** Sentences: what the plan claims that could not be proved, and why. Empty when `ok`. */
+  notProved: string[];
+  /** Sentences: what a certificate of this kind never proves (for a MIP: that other routes to open are not better). */
+  limits: string[];
+  objective: number;
+  /** The best objective any plan could reach is at least this (g(y)). */
+  lowerBound: number;
+  /** objective − lowerBound: how far from optimal the plan can be, at most. */
+  provenGap: number;
+  check: Omit<CertificateCheck, 'reducedCosts'>;
+  /** For a MIP: the check of the LP with the integer decisions fixed. */
+  relaxation?: Omit<CertificateCheck, 'reducedCosts'>;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const numbers = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+const eur = (v: number) => `${v.toLocaleString('en-US', { maximumFractionDigits: 6 })} EUR`;
+
+function checkOptions(v: unknown): RouteOption[] {
+  if (!Array.isArray(v) || v.length === 0) throw new MatterlogError('invalid_input', 'the plan lists no route options');
+  v.forEach((o, i) => {
+    const ok =
+      isObject(o) &&
+      typeof o['id'] === 'string' &&
+      isObject(o['route']) &&
+      typeof o['route']['family'] === 'string' &&
+      Array.isArray(o['route']['yields']) &&
+      (o['capacityTonnes'] === null || typeof o['capacityTonnes'] === 'number') &&
+      typeof o['costEurPerTonne'] === 'number' &&
+      typeof o['processKgCo2ePerTonne'] === 'number';
+    if (!ok) throw new MatterlogError('invalid_input', `the plan's options[${i}] is not a route option`);
+  });
+  return v as RouteOption[];
+}
+
+/** The plan document, shape-checked: its inputs are checked as strictly as when it was solved. */
+export function readPlan(value: unknown): PlanDocument {
+  if (!isObject(value) || value['format'] !== PLAN_FORMAT) {
+    throw new MatterlogError('invalid_input', `not a matterlog plan (expected "format": "${PLAN_FORMAT}")`);
+  }
+  checkPolicy(value['policy']);
+  checkLots(value['lots']);
+  checkOptions(value['options']);
+  const cert = value['certificate'];
+  if (!isObject(cert) || !numbers(cert['x']) || !numbers(cert['y'])) {
+    throw new MatterlogError('invalid_input', 'the plan has no certificate: "certificate": {"x": [...], "y": [...]}');
+  }
+  if (cert['relaxationY'] !== undefined && !numbers(cert['relaxationY'])) {
+    throw new MatterlogError('invalid_input', 'certificate.relaxationY must be an array of numbers');
+  }
+  if (value['kind'] !== 'lp' && value['kind'] !== 'mip')
+    throw new MatterlogError('invalid_input', 'kind must be "lp" or "mip"');
+  return value as unknown as PlanDocument;
+}
+
+function strip(c: CertificateCheck): Omit<CertificateCheck, 'reducedCosts'> {
+  const { reducedCosts: _r, ...rest } = c;
+  return rest;
+}
+
+export function verifyPlan(value: unknown, tolerances: Tolerances = DEFAULT_TOLERANCES): VerifyReport {
+  const plan = readPlan(value);
+  const model = buildModel({ lots: plan.lots, options: plan.options, policy: plan.policy });
+  const lp = model.lp;
+  const { x, y, relaxationY } = plan.certificate;
+  const proved: string[] = [];
+  const notProved: string[] = [];
+  const limits: string[] = [];
+  const policy = { id: plan.policy.id, version: plan.policy.version, index: plan.policyIndex };
+  const under = `policy "${policy.id}" version ${policy.version}${policy.index !== null ? ` (log index ${policy.index})` : ''}`;
+  const mip = model.mip;
+  if (mip !== (plan.kind === 'mip')) {
+    notProved.push(
+      `the plan says it is ${plan.kind === 'mip' ? 'a MIP' : 'an LP'}, but its policy defines ${mip ? 'a MIP' : 'an LP'}`,
+    );
+  }
+  if (x.length !== lp.numCols || y.length !== lp.numRows) {
+    throw new MatterlogError(
+      'invalid_input',
+      `the certificate has ${x.length} values and ${y.length} duals, but the model the plan's inputs define has ${lp.numCols} columns and ${lp.numRows} rows: it was not solved from these inputs`,
+    );
+  }
+  const check = checkCertificate(mip ? continuousLp(lp, x) : lp, x, y, { tolerances, checkIntegrality: mip });
+  let relaxation: CertificateCheck | undefined;
+  if (check.primalFeasible) {
+    proved.push(
+      `the plan sends every lot in full (${model.totalTonnes} t) through route options that accept it and respects every constraint of ${under}: largest violation ${check.maxPrimalViolation.toExponential(2)} (tolerance ${tolerances.primal})`,
+    );
+  } else {
+    notProved.push(
+      `the plan breaks the constraints of ${under}: ${check.primalViolations.map((v) => v.what).join('; ')}`,
+    );
+  }
+  if (!check.dualFeasible) {
+    notProved.push(`the duals are not dual feasible: ${check.dualViolations.map((v) => v.what).join('; ')}`);
+  }
+  const what = mip ? 'given the routes it opens and the trucks it sends, no routing' : 'no plan';
+  if (check.gapWithinTolerance && check.primalFeasible) {
+    proved.push(
+      `${what} under ${under} has a lower objective than ${eur(check.dualBound)}, and this plan's objective is ${eur(check.objective)}: it is optimal${mip ? ' for those decisions' : ''} (gap ${check.gap.toExponential(2)} EUR, within ${Math.max(tolerances.gapAbsolute, tolerances.gapRelative * Math.abs(check.objective)).toExponential(2)})`,
+    );
+  } else if (Number.isFinite(check.gap)) {
+    notProved.push(
+      `optimality: the duals bound the best objective at ${eur(check.dualBound)}, but the plan's objective is ${eur(check.objective)}, a gap of ${eur(check.gap)}; a better plan may exist, or the plan was solved under other constraints than these`,
+    );
+  } else notProved.push('optimality: the duals give no bound (a dual claims a bound its row does not have)');
+  let lowerBound = check.dualBound;
+  if (mip) {
+    if (!relaxationY || relaxationY.length !== lp.numRows) {
+      notProved.push('how far the plan is from the best possible: the certificate has no LP relaxation duals');
+      lowerBound = Number.NEGATIVE_INFINITY;
+    } else {
+      relaxation = checkCertificate(continuousLp(lp), x, relaxationY, { tolerances });
+      lowerBound = relaxation.dualBound;
+      if (Number.isFinite(lowerBound)) {
+        const gap = check.objective - lowerBound;
+        proved.push(
+          `no plan under ${under}, whatever routes it opens, has an objective below ${eur(lowerBound)} (the LP relaxation's dual bound): this plan is within ${eur(gap)}${check.objective !== 0 ? ` (${((100 * gap) / Math.max(1e-12, Math.abs(check.objective))).toFixed(3)}%)` : ''} of the best possible`,
+        );
+        limits.push('that no other choice of routes to open is better: only the bound above is proved for that');
+      } else notProved.push('a bound on other choices of routes to open: the relaxation duals give none');
+    }
+  }
+  const recomputed = planResult(model, plan.lots, plan.options, plan.policy, x, y, check);
+  if (JSON.stringify(recomputed) === JSON.stringify(plan.result)) {
+    proved.push('every assignment, total, shadow price and explanation the plan states follows from its certificate');
+  } else {
+    const parts = (['assignments', 'totals', 'binding', 'lots'] as const).filter(
+      (k) => JSON.stringify(recomputed[k]) !== JSON.stringify(plan.result?.[k]),
+    );
+    notProved.push(`the plan's stated ${parts.join(', ')} do not follow from its certificate`);
+  }
+  return {
+    ok: notProved.length === 0,
+    kind: mip ? 'mip' : 'lp',
+    policy,
+    proved,
+    notProved,
+    limits,
+    objective: check.objective,
+    lowerBound,
+    provenGap: check.objective - lowerBound,
+    check: strip(check),
+    ...(relaxation ? { relaxation: strip(relaxation) } : {}),
+  };
+}
