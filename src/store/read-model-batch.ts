@@ -5,6 +5,8 @@
  * drivers' digests agree; the unique indexes of the SQL drivers stay as a
  * backstop. Checks of queries are in read-model-reads.ts.
  */
+import { toHex } from '../ledger/bytes.js';
+import { sha256 } from '../ledger/crypto.js';
 import { MatterlogError } from '../ledger/errors.js';
 import type {
   ActorKeyRow,
@@ -94,6 +96,48 @@ export function checkToken(tokenSha256: string, actor: string, createdMs: number
   }
   text(actor, 'token actor');
   integer(createdMs, 'token createdMs');
+}
+
+/** A document is read and written in one piece, so the store bounds it (the contract's 256 MiB). */
+export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+const MAX_MEDIA_TYPE = 200;
+
+/** Refuses a digest no document can be stored under, so every driver answers malformed ones alike. */
+export function checkDocumentDigest(sha256Hex: string): void {
+  if (typeof sha256Hex !== 'string' || !SHA256_HEX.test(sha256Hex)) {
+    throw bad('a document digest must be 64 lowercase hex digits (a SHA-256)');
+  }
+}
+
+/**
+ * Refuses a document whose bytes are not what its digest names: statements carry
+ * the digest, and anyone fetching the document checks it against them, so a
+ * mismatch stored here would be served as tampering.
+ */
+export function checkDocument(sha256Hex: string, bytes: Uint8Array, mediaType: string): void {
+  checkDocumentDigest(sha256Hex);
+  if (!(bytes instanceof Uint8Array)) throw bad('a document must be bytes (a Uint8Array)');
+  // Before hashing: refusing an oversized document should not cost a pass over it.
+  if (bytes.byteLength > MAX_DOCUMENT_BYTES) {
+    throw new MatterlogError(
+      'request_too_large',
+      `a document is at most ${MAX_DOCUMENT_BYTES} bytes (256 MiB); this one has ${bytes.byteLength}`,
+    );
+  }
+  if (
+    typeof mediaType !== 'string' ||
+    mediaType.length === 0 ||
+    mediaType.length > MAX_MEDIA_TYPE ||
+    UNSTORABLE.test(mediaType)
+  ) {
+    throw bad(`a document's media type must be 1 to ${MAX_MEDIA_TYPE} characters without NUL or unpaired surrogates`);
+  }
+  const actual = toHex(sha256(bytes));
+  if (actual !== sha256Hex) {
+    throw bad(
+      `the document's SHA-256 is ${actual}, which does not match the digest ${sha256Hex} it was to be stored under`,
+    );
+  }
 }
 
 /** Refuses a batch that contradicts itself or holds values a driver could not store exactly. */
@@ -203,7 +247,8 @@ function checkProductRows(b: ReadModelBatch, at: (index: unknown, what: string) 
   }
   for (const r of b.records) {
     at(r.index, 'record');
-    if (r.kind !== 'facility' && r.kind !== 'route') throw bad(`record kind must be "facility" or "route"`);
+    if (r.kind !== 'facility' && r.kind !== 'route' && r.kind !== 'policy')
+      throw bad('record kind must be "facility", "route" or "policy"');
     text(r.key, 'record key');
     text(r.actor, 'record actor');
     integer(r.issuedMs, 'record issuedMs');

@@ -30,8 +30,8 @@
  * by Unicode code point (SQLite BINARY, PostgreSQL COLLATE "C"). Lines are
  * hashed in blocks of 1,024 (the last block may be shorter); the digest is the
  * hex SHA-256 of the concatenated block SHA-256s. Blocks keep memory flat for
- * large indexes while using the ledger's one SHA-256 provider. Tokens are not
- * derived data and are not part of the digest.
+ * large indexes while using the ledger's one SHA-256 provider. Tokens and
+ * documents are not derived data and are not part of the digest.
  */
 import { toHex, utf8 } from '../ledger/bytes.js';
 import { sha256 } from '../ledger/crypto.js';

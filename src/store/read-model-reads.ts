@@ -8,7 +8,7 @@ import type { EventPage, EventQuery, QuantityQuery, RecordKind } from './read-mo
 import { CLASS_FIELDS, EPC_FIELDS } from './read-model-batch.js';
 
 export const MAX_QUERY_LIMIT = 10_000;
-export const RECORD_KINDS: readonly RecordKind[] = ['facility', 'route'];
+export const RECORD_KINDS: readonly RecordKind[] = ['facility', 'route', 'policy'];
 
 export interface RecordFilter {
   keys?: readonly string[];

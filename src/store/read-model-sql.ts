@@ -159,6 +159,10 @@ export function readModelSql(d: SqlDialect) {
     revokeTokens: `DELETE FROM ${t}rm_tokens WHERE actor = ${p1}`,
     putToken: `INSERT INTO ${t}rm_tokens (token_sha256, actor, created_ms) VALUES (${p1}, ${d.param(2)}, ${d.param(3)})
       ON CONFLICT (token_sha256) DO UPDATE SET actor = excluded.actor, created_ms = excluded.created_ms`,
+    // A document is named by its digest, so one stored again is the same bytes: keep the first row and its time.
+    putDocument: `INSERT INTO ${t}rm_documents (sha256, media_type, stored_ms, bytes)
+      VALUES (${p1}, ${d.param(2)}, ${d.param(3)}, ${d.param(4)}) ON CONFLICT (sha256) DO NOTHING`,
+    document: `SELECT media_type AS "mediaType", stored_ms AS "storedMs", bytes FROM ${t}rm_documents WHERE sha256 = ${p1}`,
     /** Keys with their effective revocation (earliest fromMs, then lowest index); actors without keys too. */
     actors: `SELECT a.name, a.role, a.idx AS "index", a.issued_ms AS "issuedMs", k.vkey, k.idx AS "keyIndex",
         k.valid_from_ms AS "validFromMs", r.from_ms AS "revokedFromMs", r.idx AS "revokedIndex"

@@ -41,7 +41,8 @@
  *   serialised by the compare-and-swap (all but one get `conflict`).
  * - **Text order** is by Unicode code point (SQLite BINARY, PostgreSQL
  *   COLLATE "C"), wherever rows are ordered by a string.
- * - **Tokens are not derived**: `reset` keeps them. Only their SHA-256 is stored.
+ * - **Tokens and documents are not derived**: `reset` keeps them. Only a
+ *   token's SHA-256 is stored; a document is stored whole under its SHA-256.
  * - **No SQL built from strings**: every value is a bound parameter.
  * - **close()** is idempotent; afterwards every call fails with `unavailable`.
  */
@@ -189,7 +190,11 @@ export interface MarketRow {
   month: string;
 }
 
-export type RecordKind = 'facility' | 'route';
+/**
+ * `policy` records hold, under the policy's id, its latest body and the list of
+ * its versions with their log indexes: `{"latest": <body>, "versions": [{"version", "index"}, …]}`.
+ */
+export type RecordKind = 'facility' | 'route' | 'policy';
 
 /** A facility or an operator's route: the latest statement about its key replaces the previous. */
 export interface RecordRow {
@@ -309,7 +314,7 @@ export interface ReadModelStore {
   indexedSize(): Promise<number>;
   /** See "Atomic batches" and "First one wins" above. */
   apply(batch: ReadModelBatch): Promise<void>;
-  /** Deletes every derived row and sets indexedSize to 0, atomically. Tokens stay. */
+  /** Deletes every derived row and sets indexedSize to 0, atomically. Tokens and documents stay. */
   reset(): Promise<void>;
 
   /** Text digest (hex) → log index, for those already indexed. */
@@ -354,6 +359,17 @@ export interface ReadModelStore {
   tokenActor(tokenSha256: string): Promise<string | null>;
   /** Removes every token of an actor; returns how many. */
   revokeTokens(actor: string): Promise<number>;
+
+  /**
+   * Stores a document too large for one log entry (a plan, an evidence bundle)
+   * under the SHA-256 (64 lowercase hex digits) of its bytes, which the store
+   * checks. Storing the same document again is a no-op. Documents are not
+   * derived data: `reset` keeps them, like tokens, and they are not in the digest.
+   * At most 256 MiB; `mediaType` as given (e.g. "application/json").
+   */
+  putDocument(sha256: string, bytes: Uint8Array, mediaType: string): Promise<void>;
+  /** The document stored under `sha256`, or null. */
+  document(sha256: string): Promise<{ bytes: Uint8Array; mediaType: string; storedMs: number } | null>;
 
   /** Releases connections. Idempotent. */
   close(): Promise<void>;

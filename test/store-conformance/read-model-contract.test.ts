@@ -1,9 +1,10 @@
 /**
  * The read-model contract (src/store/read-model.ts), checked against every driver:
- * writes, compare-and-swap, atomicity, "first one wins", actors, tokens, reset,
- * durability and concurrent reads. Queries are in read-model-queries.test.ts,
+ * writes, compare-and-swap, atomicity, "first one wins", actors, tokens,
+ * documents, reset, durability and concurrent reads. Queries are in read-model-queries.test.ts,
  * the digest across drivers in read-model-digest.test.ts.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReadModelBatch, ReadModelStore } from '../../src/store/read-model.js';
 import { allReadModelDrivers, type ReadModelFactory } from './read-model-drivers.js';
@@ -22,6 +23,16 @@ import {
 } from './read-model-fixtures.js';
 
 const drivers = await allReadModelDrivers();
+
+/** Hashed here with node:crypto, independently of the ledger's provider the stores check with. */
+const digestOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Bytes that are not all one value, so a slice stored or read at the wrong offset shows. */
+function patterned(size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) out[i] = (i * 31 + (i >>> 8)) & 0xff;
+  return out;
+}
 
 describe.each(drivers.map((d) => [d.name, d] as const))(
   'read model contract: %s',
@@ -244,6 +255,99 @@ describe.each(drivers.map((d) => [d.name, d] as const))(
       expect(await s.tokenActor(h3)).toBe('c');
     });
 
+    it('stores documents under their SHA-256 and returns copies of their bytes', async () => {
+      const s = await fresh();
+      const small = new TextEncoder().encode('{"plan":1}');
+      const before = Date.now();
+      await s.putDocument(digestOf(small), small, 'application/json');
+      const got = await s.document(digestOf(small));
+      expect(got).toMatchObject({ mediaType: 'application/json' });
+      expect(got?.bytes).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(got?.bytes ?? []).equals(Buffer.from(small))).toBe(true);
+      expect(got?.storedMs).toBeGreaterThanOrEqual(before);
+      expect(got?.storedMs).toBeLessThanOrEqual(Date.now());
+      // Neither the caller's buffer nor a returned one is the stored document.
+      small[0] = 0;
+      (got?.bytes as Uint8Array)[1] = 0;
+      expect(
+        new TextDecoder().decode((await s.document(digestOf(new TextEncoder().encode('{"plan":1}'))))?.bytes),
+      ).toBe('{"plan":1}');
+      const empty = new Uint8Array(0);
+      await s.putDocument(digestOf(empty), empty, 'application/octet-stream');
+      expect((await s.document(digestOf(empty)))?.bytes).toHaveLength(0);
+      expect(await s.document(digestOf(new Uint8Array([1])))).toBeNull();
+    });
+
+    it('round-trips a 5 MiB document byte for byte', async () => {
+      const s = await fresh();
+      const big = patterned(5 * 1024 * 1024 + 3);
+      await s.putDocument(digestOf(big), big, 'application/x-evidence-bundle');
+      const got = await s.document(digestOf(big));
+      expect(got?.bytes.byteLength).toBe(big.byteLength);
+      expect(Buffer.from(got?.bytes ?? []).equals(Buffer.from(big))).toBe(true);
+      expect(digestOf(got?.bytes ?? new Uint8Array())).toBe(digestOf(big));
+    });
+
+    // PostgreSQL reads documents in 32 MiB slices: this one ends a little way into the second.
+    it('round-trips a document of more than one 32 MiB read slice', async () => {
+      const s = await fresh();
+      const big = patterned(33 * 1024 * 1024 + 5);
+      await s.putDocument(digestOf(big), big, 'application/octet-stream');
+      const got = await s.document(digestOf(big));
+      expect(got?.bytes.byteLength).toBe(big.byteLength);
+      expect(Buffer.from(got?.bytes ?? []).equals(Buffer.from(big))).toBe(true);
+    });
+
+    it('keeps the first storing of a document: putting it again is a no-op', async () => {
+      const s = await fresh();
+      const doc = new TextEncoder().encode('evidence');
+      await s.putDocument(digestOf(doc), doc, 'text/plain');
+      const first = await s.document(digestOf(doc));
+      await new Promise((r) => setTimeout(r, 5));
+      await s.putDocument(digestOf(doc), doc, 'application/octet-stream');
+      expect(await s.document(digestOf(doc))).toEqual(first);
+    });
+
+    it('refuses a document whose digest, size or media type is wrong, storing nothing', async () => {
+      const s = await fresh();
+      const doc = new TextEncoder().encode('bundle');
+      const other = digestOf(new TextEncoder().encode('another bundle'));
+      const wrong = s.putDocument(other, doc, 'application/json');
+      await expect(wrong).rejects.toMatchObject({ code: 'invalid_input' });
+      await expect(wrong).rejects.toThrow(/does not match/);
+      expect(await s.document(other)).toBeNull();
+      for (const bad of ['not-a-hash', digestOf(doc).toUpperCase(), `${digestOf(doc)}0`, digestOf(doc).slice(1), '']) {
+        await expect(s.putDocument(bad, doc, 'application/json')).rejects.toMatchObject({ code: 'invalid_input' });
+        await expect(s.document(bad)).rejects.toMatchObject({ code: 'invalid_input' });
+      }
+      for (const mediaType of ['', 'x'.repeat(201), 'text/plain\u0000', '\ud800']) {
+        await expect(s.putDocument(digestOf(doc), doc, mediaType)).rejects.toMatchObject({ code: 'invalid_input' });
+      }
+      await s.putDocument(digestOf(doc), doc, 'x'.repeat(200));
+      // Zero-filled, so the allocation stays virtual; the size is refused before any hashing.
+      const huge = new Uint8Array(256 * 1024 * 1024 + 1);
+      const tooLarge = s.putDocument(digestOf(doc), huge, 'application/octet-stream');
+      await expect(tooLarge).rejects.toMatchObject({ code: 'request_too_large' });
+      await expect(tooLarge).rejects.toThrow(/256 MiB/);
+    });
+
+    it('keeps documents through reset, and leaves them out of the digest', async () => {
+      const s = await fresh();
+      const emptyDigest = await s.digest();
+      const doc = new TextEncoder().encode('{"certificate":true}');
+      await s.putDocument(digestOf(doc), doc, 'application/json');
+      expect(await s.digest()).toBe(emptyDigest);
+      await s.apply(new ReadModelBatches().next(queryDataset()));
+      const indexed = await s.digest();
+      const more = new TextEncoder().encode('more');
+      await s.putDocument(digestOf(more), more, 'text/plain');
+      expect(await s.digest()).toBe(indexed);
+      await s.reset();
+      expect(await s.digest()).toBe(emptyDigest);
+      expect(new TextDecoder().decode((await s.document(digestOf(doc)))?.bytes)).toBe('{"certificate":true}');
+      expect((await s.document(digestOf(more)))?.mediaType).toBe('text/plain');
+    });
+
     it('reset empties every derived row and the size, and indexing starts again from 0', async () => {
       const s = await fresh();
       const empty = await s.digest();
@@ -315,6 +419,9 @@ describe.each(drivers.map((d) => [d.name, d] as const))(
       await s.close();
       await expect(s.indexedSize()).rejects.toMatchObject({ code: 'unavailable' });
       await expect(s.apply(ReadModelBatches.at(0, []))).rejects.toMatchObject({ code: 'unavailable' });
+      const doc = new TextEncoder().encode('doc');
+      await expect(s.putDocument(digestOf(doc), doc, 'text/plain')).rejects.toMatchObject({ code: 'unavailable' });
+      await expect(s.document(digestOf(doc))).rejects.toMatchObject({ code: 'unavailable' });
     });
 
     (driver.reopen ? it : () => {})('keeps what it indexed across reopen', async () => {
@@ -322,6 +429,9 @@ describe.each(drivers.map((d) => [d.name, d] as const))(
       const b = new ReadModelBatches();
       await s.apply(b.next(queryDataset()));
       await s.putToken(sha256Hex('tok'), 'a1', 1);
+      const doc = patterned(70_000);
+      await s.putDocument(digestOf(doc), doc, 'application/octet-stream');
+      const stored = await s.document(digestOf(doc));
       const digest = await s.digest();
       await s.close();
       const again = await (driver.reopen as (x: ReadModelStore) => Promise<ReadModelStore>)(s);
@@ -329,6 +439,7 @@ describe.each(drivers.map((d) => [d.name, d] as const))(
       expect(await again.indexedSize()).toBe(9);
       expect(await again.digest()).toBe(digest);
       expect(await again.tokenActor(sha256Hex('tok'))).toBe('a1');
+      expect(await again.document(digestOf(doc))).toEqual(stored);
       await again.apply(b.next([statementEntry('passport')]));
       expect(await again.indexedSize()).toBe(10);
     });

@@ -2,9 +2,11 @@
  * A read model written by another matterlog version (another schema version):
  * opening it fails with an error that says what to do, and changes nothing;
  * opening it with `dropOtherVersion` (what `matterlog reindex` does) drops the
- * derived tables, keeps the tokens and the log, and starts empty at this version.
+ * derived tables, keeps the tokens, documents and the log, and starts empty at
+ * this version. A version 2 read model written before documents existed gains
+ * their table when opened.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,12 +27,17 @@ import { productDataset, queryDataset, ReadModelBatches, sha256Hex } from './rea
 /** The tables version 2 added: a version 1 read model is version 2 without them. */
 const ADDED = ['rm_passports', 'rm_market', 'rm_records'];
 
+const DOC = new TextEncoder().encode('{"evidence":"bundle"}');
+const DOC_SHA256 = createHash('sha256').update(DOC).digest('hex');
+
 interface Place {
   name: string;
   log(): Promise<LogStore>;
   readModel(dropOtherVersion?: boolean): Promise<ReadModelStore>;
   /** Rewrites the stored schema version, dropping the tables version 2 added when `version` is 1. */
   setVersion(version: string): Promise<void>;
+  /** Drops rm_documents, as in a version 2 read model written before documents existed. */
+  dropDocuments(): Promise<void>;
   tables(): Promise<string[]>;
 }
 
@@ -57,6 +64,10 @@ function sqlitePlace(): Place {
       withDb((db) => {
         if (version === '1') for (const t of ADDED) db.exec(`DROP TABLE ${t}`);
         db.prepare("UPDATE rm_meta SET value = ? WHERE key = 'schema_version'").run(version);
+      }),
+    dropDocuments: async () =>
+      withDb((db) => {
+        db.exec('DROP TABLE rm_documents');
       }),
     tables: async () =>
       withDb((db) =>
@@ -88,6 +99,10 @@ function postgresPlace(): Place {
         if (version === '1') for (const t of ADDED) await c.query(`DROP TABLE "${schema}".${t}`);
         await c.query(`UPDATE "${schema}".rm_meta SET value = $1 WHERE key = 'schema_version'`, [version]);
       }),
+    dropDocuments: () =>
+      withClient(async (c) => {
+        await c.query(`DROP TABLE "${schema}".rm_documents`);
+      }),
     tables: () =>
       withClient(async (c) =>
         (
@@ -114,7 +129,7 @@ describe.each(places.map((p) => [p().name, p] as const))('read model of another 
     for (const o of open) await o.close().catch(() => {});
   });
 
-  /** A log of 18 entries and its read model (at 9), indexed and with a token, closed again. */
+  /** A log of 18 entries and its read model (at 9), indexed and with a token and a document, closed again. */
   async function indexedPlace(): Promise<Place> {
     const where = place();
     const log = await where.log();
@@ -126,6 +141,7 @@ describe.each(places.map((p) => [p().name, p] as const))('read model of another 
     await lease.release();
     await rm.apply(ReadModelBatches.at(0, queryDataset()));
     await rm.putToken(sha256Hex('tok'), 'a1', 1);
+    await rm.putDocument(DOC_SHA256, DOC, 'application/json');
     await Promise.all([log.close(), rm.close()]);
     return where;
   }
@@ -148,29 +164,47 @@ describe.each(places.map((p) => [p().name, p] as const))('read model of another 
     await expect(where.readModel()).rejects.toThrow(/version 3, written by a newer matterlog.*matterlog reindex/s);
   });
 
-  it.each([['1'], ['3']])('drops a version %s read model when asked, keeping tokens and the log', async (version) => {
+  it.each([['1'], ['3']])(
+    'drops a version %s read model when asked, keeping tokens, documents and the log',
+    async (version) => {
+      const where = await indexedPlace();
+      await where.setVersion(version);
+      const rm = await where.readModel(true);
+      open.push(rm);
+      const empty = await (async () => {
+        const s = await place().readModel();
+        open.push(s);
+        return s.digest();
+      })();
+      expect(await rm.indexedSize()).toBe(0);
+      expect(await rm.digest()).toBe(empty);
+      expect(await rm.tokenActor(sha256Hex('tok'))).toBe('a1');
+      expect(new TextDecoder().decode((await rm.document(DOC_SHA256))?.bytes)).toBe('{"evidence":"bundle"}');
+      expect(await where.tables()).toEqual(expect.arrayContaining(ADDED));
+      await rm.apply(ReadModelBatches.at(0, [...queryDataset(), ...productDataset()]));
+      expect((await rm.portfolio('maker.example')).length).toBeGreaterThan(0);
+      await rm.close();
+      // Now at this version: it opens without being asked to drop anything, and keeps its rows.
+      const again = await where.readModel();
+      open.push(again);
+      expect(await again.indexedSize()).toBe(18);
+      const log = await where.log();
+      open.push(log);
+      expect((await log.latestCheckpoint())?.size).toBe(18);
+    },
+  );
+
+  it('adds the documents table to a version 2 read model written before it, keeping its rows', async () => {
     const where = await indexedPlace();
-    await where.setVersion(version);
-    const rm = await where.readModel(true);
+    await where.dropDocuments();
+    expect(await where.tables()).not.toContain('rm_documents');
+    const rm = await where.readModel();
     open.push(rm);
-    const empty = await (async () => {
-      const s = await place().readModel();
-      open.push(s);
-      return s.digest();
-    })();
-    expect(await rm.indexedSize()).toBe(0);
-    expect(await rm.digest()).toBe(empty);
+    expect(await rm.indexedSize()).toBe(9);
     expect(await rm.tokenActor(sha256Hex('tok'))).toBe('a1');
-    expect(await where.tables()).toEqual(expect.arrayContaining(ADDED));
-    await rm.apply(ReadModelBatches.at(0, [...queryDataset(), ...productDataset()]));
-    expect((await rm.portfolio('maker.example')).length).toBeGreaterThan(0);
-    await rm.close();
-    // Now at this version: it opens without being asked to drop anything, and keeps its rows.
-    const again = await where.readModel();
-    open.push(again);
-    expect(await again.indexedSize()).toBe(18);
-    const log = await where.log();
-    open.push(log);
-    expect((await log.latestCheckpoint())?.size).toBe(18);
+    expect(await rm.document(DOC_SHA256)).toBeNull();
+    await rm.putDocument(DOC_SHA256, DOC, 'application/json');
+    expect((await rm.document(DOC_SHA256))?.mediaType).toBe('application/json');
+    expect(await where.tables()).toContain('rm_documents');
   });
 });

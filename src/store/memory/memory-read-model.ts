@@ -28,7 +28,14 @@ import type {
   RevocationRow,
   StatementRow,
 } from '../read-model.js';
-import { checkReadModelBatch, checkToken, planReadModelBatch, type StoredClassRow } from '../read-model-batch.js';
+import {
+  checkDocument,
+  checkDocumentDigest,
+  checkReadModelBatch,
+  checkToken,
+  planReadModelBatch,
+  type StoredClassRow,
+} from '../read-model-batch.js';
 import { ReadModelDigest } from '../read-model-digest.js';
 import {
   checkEventQuery,
@@ -65,6 +72,7 @@ export class MemoryReadModel implements ReadModelStore {
   private readonly classes = new Map<number, StoredClassRow[]>();
   private readonly products = new MemoryProducts();
   private readonly tokens = new Map<string, { actor: string; createdMs: number }>();
+  private readonly documents = new Map<string, { bytes: Uint8Array; mediaType: string; storedMs: number }>();
   private readonly faults = new Map<ReadModelFaultPoint, FaultMode[]>();
   private closed = false;
 
@@ -295,6 +303,22 @@ export class MemoryReadModel implements ReadModelStore {
       }
     }
     return n;
+  }
+
+  async putDocument(sha256: string, bytes: Uint8Array, mediaType: string): Promise<void> {
+    this.live();
+    checkDocument(sha256, bytes, mediaType);
+    if (this.documents.has(sha256)) return;
+    // A copy: the caller may reuse its buffer, and the stored bytes must stay those that were hashed.
+    this.documents.set(sha256, { bytes: bytes.slice(), mediaType, storedMs: Date.now() });
+  }
+
+  async document(sha256: string): Promise<{ bytes: Uint8Array; mediaType: string; storedMs: number } | null> {
+    this.live();
+    checkDocumentDigest(sha256);
+    const d = this.documents.get(sha256);
+    // A copy, as the SQL drivers return: a caller writing into it must not change what is stored.
+    return d ? { bytes: d.bytes.slice(), mediaType: d.mediaType, storedMs: d.storedMs } : null;
   }
 
   async close(): Promise<void> {

@@ -20,6 +20,22 @@ import { advisoryKey, connectFailure, storageFailure } from './postgres-schema.j
 
 export const POSTGRES_READ_MODEL_VERSION = 2;
 
+/**
+ * Documents are not derived, so they are not version-bound: they survive a drop
+ * of another version, and a version 2 read model written before they existed
+ * gains the table when opened (see `ensureReadModelSchema`) instead of a rebuild.
+ * TOAST keeps the bytes out of line, compressed when that pays.
+ */
+function documentsDdl(schema: string): string {
+  return `
+CREATE TABLE IF NOT EXISTS "${schema}".rm_documents (
+  sha256     text COLLATE "C" PRIMARY KEY,
+  media_type text COLLATE "C" NOT NULL,
+  stored_ms  bigint NOT NULL,
+  bytes      bytea NOT NULL
+);`;
+}
+
 export function readModelDdl(schema: string): string {
   const s = `"${schema}"`;
   const text = 'text COLLATE "C"';
@@ -132,7 +148,7 @@ CREATE TABLE IF NOT EXISTS ${s}.rm_market (
 -- INCLUDE: a portfolio of a producer with a small share of the rows reads only the index.
 CREATE INDEX IF NOT EXISTS rm_market_producer ON ${s}.rm_market (producer, event_time_ms) INCLUDE (product, month, units);
 CREATE TABLE IF NOT EXISTS ${s}.rm_records (
-  kind      ${text} NOT NULL CHECK (kind IN ('facility', 'route')),
+  kind      ${text} NOT NULL CHECK (kind IN ('facility', 'route', 'policy')),
   key       ${text} NOT NULL,
   actor     ${text} NOT NULL,
   idx       bigint NOT NULL,
@@ -149,6 +165,7 @@ CREATE TABLE IF NOT EXISTS ${s}.rm_tokens (
   created_ms   bigint NOT NULL
 );
 CREATE INDEX IF NOT EXISTS rm_tokens_actor ON ${s}.rm_tokens (actor);
+${documentsDdl(schema)}
 INSERT INTO ${s}.rm_head (indexed_size) VALUES (0) ON CONFLICT DO NOTHING;
 `;
 }
@@ -219,7 +236,7 @@ export function columns(rows: readonly (string | number | null)[][], width: numb
  * advisory lock the log store takes to create its schema, since concurrent
  * CREATE ... IF NOT EXISTS can collide in the catalogs) and checks their version.
  * With `dropOtherVersion`, a read model of another version is dropped (tokens
- * stay) and recreated empty at this version, under the same lock.
+ * and documents stay) and recreated empty at this version, under the same lock.
  */
 export async function ensureReadModelSchema(
   pool: pg.Pool,
@@ -243,7 +260,10 @@ export async function ensureReadModelSchema(
       await c.query('COMMIT');
     }
     const version = (await c.query<{ value: string }>(versionSql)).rows[0]?.value;
-    if (Number(version) === POSTGRES_READ_MODEL_VERSION) return;
+    if (Number(version) === POSTGRES_READ_MODEL_VERSION) {
+      await ensureDocumentsTable(c, schema);
+      return;
+    }
     if (!dropOtherVersion) throw readModelVersionError(location, version, POSTGRES_READ_MODEL_VERSION);
     await c.query('BEGIN');
     await c.query('SELECT pg_advisory_xact_lock($1)', [advisoryKey('create', schema)]);
@@ -256,6 +276,20 @@ export async function ensureReadModelSchema(
     }
     await c.query('COMMIT');
   });
+}
+
+/**
+ * Adds rm_documents to a version 2 read model written before it existed. Only at
+ * this version: another version's schema is refused or dropped whole, and the
+ * drop recreates it with the rest.
+ */
+async function ensureDocumentsTable(c: pg.PoolClient, schema: string): Promise<void> {
+  const found = await c.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`"${schema}".rm_documents`]);
+  if (found.rows[0]?.t != null) return;
+  await c.query('BEGIN');
+  await c.query('SELECT pg_advisory_xact_lock($1)', [advisoryKey('create', schema)]);
+  await c.query(documentsDdl(schema));
+  await c.query('COMMIT');
 }
 
 /**

@@ -26,7 +26,13 @@ import type {
   RecordKind,
   RecordRow,
 } from '../read-model.js';
-import { checkReadModelBatch, checkToken, planReadModelBatch } from '../read-model-batch.js';
+import {
+  checkDocument,
+  checkDocumentDigest,
+  checkReadModelBatch,
+  checkToken,
+  planReadModelBatch,
+} from '../read-model-batch.js';
 import { DIGEST_TABLES, type DigestRows, ReadModelDigest } from '../read-model-digest.js';
 import {
   checkEventQuery,
@@ -65,7 +71,7 @@ import { storageFailure } from './postgres-schema.js';
 export interface PostgresReadModelOptions extends PoolOptions {
   /**
    * When the schema holds a read model of another version, drop its derived
-   * tables (tokens stay) and start empty at this version, for `matterlog
+   * tables (tokens and documents stay) and start empty at this version, for `matterlog
    * reindex` to rebuild; otherwise opening it fails with `config`.
    */
   dropOtherVersion?: boolean;
@@ -84,6 +90,13 @@ const types = {
 };
 
 const FETCH_ROWS = 2000;
+
+/**
+ * A document is read in slices of this many bytes. pg returns a bytea as hex
+ * text, decoded only after the whole row has arrived: a 256 MiB document in one
+ * row would be a 512 MiB string, past V8's longest, and a message as large.
+ */
+const DOCUMENT_SLICE = 32 * 1024 * 1024;
 
 export class PostgresReadModel implements ReadModelStore {
   readonly location: string;
@@ -111,6 +124,11 @@ export class PostgresReadModel implements ReadModelStore {
       cas: `UPDATE "${schema}".rm_head SET indexed_size = $2 WHERE indexed_size = $1`,
       size: `SELECT indexed_size AS size FROM "${schema}".rm_head`,
       zero: `UPDATE "${schema}".rm_head SET indexed_size = 0`,
+      // The first slice comes with the row, so most documents take one round trip.
+      documentHead: `SELECT media_type AS "mediaType", stored_ms AS "storedMs", length(bytes) AS size,
+          substring(bytes FROM 1 FOR $2) AS part
+        FROM "${schema}".rm_documents WHERE sha256 = $1`,
+      documentSlice: `SELECT substring(bytes FROM $2 FOR $3) AS part FROM "${schema}".rm_documents WHERE sha256 = $1`,
     };
     this.inserts = readModelInserts(schema);
   }
@@ -287,6 +305,42 @@ export class PostgresReadModel implements ReadModelStore {
     } catch (cause) {
       throw storageFailure(this.location, 'write', cause);
     }
+  }
+
+  async putDocument(sha256: string, bytes: Uint8Array, mediaType: string): Promise<void> {
+    checkDocument(sha256, bytes, mediaType);
+    // pg sends a Buffer as a binary parameter, so the bytes are not doubled into hex on the way in.
+    const blob = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    await this.query('write', this.sql.putDocument, [sha256, mediaType, Date.now(), blob]);
+  }
+
+  async document(sha256: string): Promise<{ bytes: Uint8Array; mediaType: string; storedMs: number } | null> {
+    checkDocumentDigest(sha256);
+    const head = (
+      await this.query<{ mediaType: string; storedMs: number; size: number; part: Buffer }>(
+        'read',
+        this.sql.documentHead,
+        [sha256, DOCUMENT_SLICE],
+      )
+    )[0];
+    if (!head) return null;
+    const bytes = new Uint8Array(head.size);
+    bytes.set(head.part);
+    // Separate statements may read separate snapshots; that is safe because a stored document never changes.
+    for (let at = head.part.byteLength; at < head.size; ) {
+      const part = (
+        await this.query<{ part: Buffer }>('read', this.sql.documentSlice, [sha256, at + 1, DOCUMENT_SLICE])
+      )[0]?.part;
+      if (!part || part.byteLength === 0) {
+        throw new MatterlogError(
+          'corrupt',
+          `document ${sha256} on ${this.location} ended after ${at} of ${head.size} bytes`,
+        );
+      }
+      bytes.set(part, at);
+      at += part.byteLength;
+    }
+    return { bytes, mediaType: head.mediaType, storedMs: head.storedMs };
   }
 
   close(): Promise<void> {

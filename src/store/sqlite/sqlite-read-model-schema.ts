@@ -18,13 +18,19 @@
  * another version is not migrated in place: its rows would lack what the newer
  * projector derives, so it is dropped and rebuilt from the log (`matterlog
  * reindex`), which needs nothing but the tables below.
+ *
+ * Tokens and documents are not derived, so they are not version-bound: they
+ * survive that drop, and rm_documents, which came after version 2 was first
+ * written, is added to a version 2 file when it is opened (the schema below runs
+ * on every open) rather than forcing a rebuild nothing needs. rm_documents is a
+ * rowid table: SQLite advises against WITHOUT ROWID for rows this large.
  */
 export const SQLITE_READ_MODEL_VERSION = 2;
 
 const EPC_FIELD_CHECK = `CHECK (field IN ('epc', 'parentID', 'childEPC', 'inputEPC', 'outputEPC'))`;
 const CLASS_FIELD_CHECK = `CHECK (field IN ('quantity', 'childQuantity', 'inputQuantity', 'outputQuantity'))`;
 const GRADE_CHECK = `CHECK (grade IN ('A', 'B', 'C', 'non-recyclable'))`;
-const RECORD_KIND_CHECK = `CHECK (kind IN ('facility', 'route'))`;
+const RECORD_KIND_CHECK = `CHECK (kind IN ('facility', 'route', 'policy'))`;
 
 export const SQLITE_READ_MODEL_SCHEMA = `
 CREATE TABLE IF NOT EXISTS rm_meta (
@@ -148,9 +154,15 @@ CREATE TABLE IF NOT EXISTS rm_tokens (
   created_ms   INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rm_tokens_actor ON rm_tokens (actor);
+CREATE TABLE IF NOT EXISTS rm_documents (
+  sha256     TEXT PRIMARY KEY,
+  media_type TEXT NOT NULL,
+  stored_ms  INTEGER NOT NULL,
+  bytes      BLOB NOT NULL
+) STRICT;
 `;
 
-/** The derived tables, which `reset` empties (tokens are not derived). */
+/** The derived tables, which `reset` empties (tokens and documents are not derived). */
 export const DERIVED_TABLES = [
   'rm_statements',
   'rm_actors',

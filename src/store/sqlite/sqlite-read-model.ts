@@ -27,7 +27,13 @@ import type {
   RecordKind,
   RecordRow,
 } from '../read-model.js';
-import { checkReadModelBatch, checkToken, planReadModelBatch } from '../read-model-batch.js';
+import {
+  checkDocument,
+  checkDocumentDigest,
+  checkReadModelBatch,
+  checkToken,
+  planReadModelBatch,
+} from '../read-model-batch.js';
 import { DIGEST_TABLES, type DigestRows, ReadModelDigest } from '../read-model-digest.js';
 import {
   checkEventQuery,
@@ -64,7 +70,7 @@ import {
 export interface SqliteReadModelOptions {
   /**
    * When the file holds a read model of another schema version, drop its derived
-   * tables (tokens stay) and start empty at this version, for `matterlog reindex`
+   * tables (tokens and documents stay) and start empty at this version, for `matterlog reindex`
    * to rebuild; otherwise opening it fails with `config`.
    */
   dropOtherVersion?: boolean;
@@ -332,6 +338,28 @@ export class SqliteReadModel implements ReadModelStore {
 
   async revokeTokens(actor: string): Promise<number> {
     return this.run('write', () => this.prepare(this.sql.revokeTokens).run(actor).changes);
+  }
+
+  async putDocument(sha256: string, bytes: Uint8Array, mediaType: string): Promise<void> {
+    checkDocument(sha256, bytes, mediaType);
+    const blob = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.run('write', () => this.prepare(this.sql.putDocument).run(sha256, mediaType, Date.now(), blob));
+  }
+
+  async document(sha256: string): Promise<{ bytes: Uint8Array; mediaType: string; storedMs: number } | null> {
+    checkDocumentDigest(sha256);
+    const row = this.run(
+      'read',
+      () => this.prepare(this.sql.document).get(sha256) as { bytes: Buffer; mediaType: string; storedMs: number },
+    );
+    if (!row) return null;
+    // A plain Uint8Array over the same memory: Buffer's slice() shares memory where Uint8Array's copies.
+    const { bytes } = row;
+    return {
+      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      mediaType: row.mediaType,
+      storedMs: row.storedMs,
+    };
   }
 
   async close(): Promise<void> {
