@@ -23,6 +23,8 @@ import { checkFacility, checkRoute } from '../assess/route-statement.js';
 import { ROUTES } from '../assess/routes.js';
 import { type EventIndexFields, eventIndexFields } from '../epcis/index.js';
 import { MatterlogError } from '../ledger/errors.js';
+import { checkPlanBody } from '../optimize/plan-statement.js';
+import { checkPolicy, type PolicyBody } from '../optimize/policy.js';
 import type { EpcisEventBody } from '../statements/bodies.js';
 import { gtinOfEpc } from '../statements/gs1.js';
 import type { ParsedStatement } from '../statements/statement.js';
@@ -68,6 +70,18 @@ function productOf(p: ParsedStatement): string | null {
   }
 }
 
+/** What a `policy` record holds (see RecordKind). */
+export interface PolicyRecord {
+  latest: PolicyBody;
+  versions: { version: string; index: number }[];
+}
+
+function planPolicyId(p: ParsedStatement): string | null {
+  const policy = (p.statement.body as Record<string, unknown>)['policy'];
+  const id = typeof policy === 'object' && policy !== null ? (policy as Record<string, unknown>)['id'] : undefined;
+  return typeof id === 'string' ? id : null;
+}
+
 function idOf(p: ParsedStatement): string | null {
   const id = (p.statement.body as Record<string, unknown>)['id'];
   return typeof id === 'string' ? id : null;
@@ -82,23 +96,27 @@ export class DomainView {
   /** What the read model holds about the products, facilities and routes `statements` speak of. */
   static async load(readModel: ReadModelStore, statements: readonly ParsedStatement[]): Promise<DomainView> {
     const products = new Set<string>();
-    const keys: Record<RecordKind, Set<string>> = { facility: new Set(), route: new Set() };
+    const keys: Record<RecordKind, Set<string>> = { facility: new Set(), route: new Set(), policy: new Set() };
     for (const p of statements) {
       const kind = p.statement.kind;
       if (kind === 'passport') {
         const product = productOf(p);
         if (product) products.add(product);
-      } else if (kind === 'facility' || kind === 'route') {
+      } else if (kind === 'facility' || kind === 'route' || kind === 'policy') {
         const id = idOf(p);
         if (id) keys[kind].add(id);
         const at = (p.statement.body as Record<string, unknown>)['facility'];
         if (kind === 'route' && typeof at === 'string') keys.facility.add(at);
+      } else if (kind === 'plan') {
+        const id = planPolicyId(p);
+        if (id) keys.policy.add(id);
       }
     }
-    const [passports, facilities, routes] = await Promise.all([
+    const [passports, facilities, routes, policies] = await Promise.all([
       products.size > 0 ? readModel.passports([...products]) : [],
       keys.facility.size > 0 ? readModel.records('facility', { keys: [...keys.facility] }) : [],
       keys.route.size > 0 ? readModel.records('route', { keys: [...keys.route] }) : [],
+      keys.policy.size > 0 ? readModel.records('policy', { keys: [...keys.policy] }) : [],
     ]);
     const versions = new Map<string, Version[]>();
     for (const r of passports) {
@@ -107,7 +125,7 @@ export class DomainView {
       versions.set(r.product, list);
     }
     const records = new Map<string, RecordRow>();
-    for (const r of [...facilities, ...routes]) records.set(recordKey(r.kind, r.key), r);
+    for (const r of [...facilities, ...routes, ...policies]) records.set(recordKey(r.kind, r.key), r);
     return new DomainView(versions, records);
   }
 
@@ -120,6 +138,8 @@ export class DomainView {
     const kind = p.statement.kind;
     if (kind === 'passport') return { passports: [this.checkPassport(p, actor, index)], records: [] };
     if (kind === 'facility' || kind === 'route') return { passports: [], records: [this.checkRecord(p, actor, index)] };
+    if (kind === 'policy') return { passports: [], records: [this.checkPolicyVersion(p, actor, index)] };
+    if (kind === 'plan') this.checkPlan(p);
     return { passports: [], records: [] };
   }
 
@@ -185,6 +205,64 @@ export class DomainView {
       grade: ppwrGrade(share).grade,
       json: JSON.stringify(body),
     };
+  }
+
+  /** A policy version: owned by its first publisher, labels used once, each version replacing the latest. */
+  private checkPolicyVersion(p: ParsedStatement, actor: string, index: number): RecordRow {
+    const body = underBody(() => checkPolicy(p.statement.body));
+    const existing = this.records.get(recordKey('policy', body.id));
+    const held = existing ? (JSON.parse(existing.json) as PolicyRecord) : null;
+    if (existing && existing.actor !== actor) {
+      throw new MatterlogError(
+        'forbidden',
+        `policy "${body.id}" was published by "${existing.actor}" (log index ${existing.index}); only it can publish new versions`,
+        { details: { pointer: '/body/id', owner: existing.actor } },
+      );
+    }
+    const versions = held?.versions ?? [];
+    const head = versions.at(-1);
+    const same = versions.find((v) => v.version === body.version);
+    if (same) {
+      throw new MatterlogError(
+        'conflict',
+        `policy "${body.id}" already has a version "${body.version}" (log index ${same.index}); label this one anew and set "replaces": "${head?.version}"`,
+        { details: { pointer: '/body/version', index: same.index } },
+      );
+    }
+    if (head ? body.replaces !== head.version : body.replaces !== undefined) {
+      const why = head
+        ? `a new version of policy "${body.id}" must say "replaces": "${head.version}" (its latest, log index ${head.index})`
+        : `"replaces": "${body.replaces}", but policy "${body.id}" has no version in the log yet: leave "replaces" out`;
+      throw new MatterlogError('invalid_input', why, {
+        details: { errors: [{ pointer: '/body/replaces', reason: why }] },
+      });
+    }
+    const record: PolicyRecord = { latest: body, versions: [...versions, { version: body.version, index }] };
+    return {
+      kind: 'policy',
+      key: body.id,
+      actor,
+      index,
+      issuedMs: p.issuedMs,
+      facility: null,
+      json: JSON.stringify(record),
+    };
+  }
+
+  /** A plan names a policy version that is in the log (the document itself is checked on the way in). */
+  private checkPlan(p: ParsedStatement): void {
+    const body = underBody(() => checkPlanBody(p.statement.body));
+    const record = this.records.get(recordKey('policy', body.policy.id));
+    const held = record ? (JSON.parse(record.json) as PolicyRecord) : null;
+    const version = held?.versions.find((v) => v.version === body.policy.version);
+    if (!version || version.index !== body.policy.index) {
+      const why = version
+        ? `policy "${body.policy.id}" version "${body.policy.version}" is at log index ${version.index}, not ${body.policy.index}`
+        : `policy "${body.policy.id}" version "${body.policy.version}" is not in the log: publish the policy before plans solved under it`;
+      throw new MatterlogError('invalid_input', why, {
+        details: { errors: [{ pointer: '/body/policy', reason: why }] },
+      });
+    }
   }
 
   private checkRecord(p: ParsedStatement, actor: string, index: number): RecordRow {

@@ -12,12 +12,14 @@ import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { exportTilesCommand } from './export-tiles.js';
 import { initCommand } from './init.js';
 import { keygenCommand } from './keygen.js';
+import { optimizeCommand } from './optimize.js';
 import { portfolioCommand } from './portfolio.js';
 import { reindexCommand } from './reindex.js';
 import { serveCommand } from './serve.js';
 import { signCommand } from './sign.js';
 import { submitCommand } from './submit.js';
 import { verifyCommand } from './verify.js';
+import { verifyPlanCommand } from './verify-plan.js';
 
 export async function run(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
@@ -50,6 +52,8 @@ export async function run(argv: string[]): Promise<number> {
     catalogCommand,
     assessCommand,
     portfolioCommand,
+    optimizeCommand,
+    verifyPlanCommand,
   ]) {
     program.addCommand(make(setExit).exitOverride().addHelpText('after', `\n${EXIT_CODES_HELP}`));
   }

@@ -74,8 +74,10 @@ export function checkLots(value: unknown): Lot[] {
   const ids = new Set<string>();
   lots.forEach((l, i) => {
     const at = `/lots/${i}`;
-    if (!isObject(l))
-      return void issues.push({ pointer: at, reason: 'must be {"id", "massTonnes", "composition", …}' });
+    if (!isObject(l)) {
+      issues.push({ pointer: at, reason: 'must be {"id", "massTonnes", "composition", …}' });
+      return;
+    }
     if (typeof l['id'] !== 'string' || !ID.test(l['id']))
       issues.push({ pointer: `${at}/id`, reason: 'must be an id without spaces' });
     else if (ids.has(l['id'])) issues.push({ pointer: `${at}/id`, reason: `"${l['id']}" names two lots` });

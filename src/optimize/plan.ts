@@ -74,7 +74,8 @@ export interface PlanDocument {
   lots: Lot[];
   options: RouteOption[];
   kind: 'lp' | 'mip';
-  solver: { name: string; status: string; solveMs: number };
+  /** Which solver found it (timings are not part of the document: the same input gives the same bytes). */
+  solver: { name: string; status: string };
   certificate: {
     /** Every column's value, in the model's column order. */
     x: number[];

@@ -149,8 +149,10 @@ export function policyIssues(body: unknown): Issue[] {
     else
       shares.forEach((s, i) => {
         const at = `/familyShares/${i}`;
-        if (!isObject(s) || !FAMILIES.includes(s['family'] as RouteFamily))
-          return void issues.push({ pointer: at, reason: `must name a route family (${FAMILIES.join(', ')})` });
+        if (!isObject(s) || !FAMILIES.includes(s['family'] as RouteFamily)) {
+          issues.push({ pointer: at, reason: `must name a route family (${FAMILIES.join(', ')})` });
+          return;
+        }
         if (s['min'] !== undefined && !fraction(s['min']))
           issues.push({ pointer: `${at}/min`, reason: 'must be a fraction' });
         if (s['max'] !== undefined && !fraction(s['max']))

@@ -7,6 +7,7 @@
  * in words what was and was not proved.
  */
 import { MatterlogError } from '../ledger/errors.js';
+import { canonicalJson } from '../statements/canonical-json.js';
 import { type CertificateCheck, checkCertificate, DEFAULT_TOLERANCES, type Tolerances } from './certificate.js';
 import { buildModel } from './model.js';
 import { checkLots, type RouteOption } from './network.js';
@@ -146,11 +147,13 @@ export function verifyPlan(value: unknown, tolerances: Tolerances = DEFAULT_TOLE
     }
   }
   const recomputed = planResult(model, plan.lots, plan.options, plan.policy, x, y, check);
-  if (JSON.stringify(recomputed) === JSON.stringify(plan.result)) {
+  // Compared in canonical form: a stored plan is canonical JSON, whose member order is not the code's.
+  const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+  if (same(recomputed, plan.result)) {
     proved.push('every assignment, total, shadow price and explanation the plan states follows from its certificate');
   } else {
     const parts = (['assignments', 'totals', 'binding', 'lots'] as const).filter(
-      (k) => JSON.stringify(recomputed[k]) !== JSON.stringify(plan.result?.[k]),
+      (k) => !same(recomputed[k], plan.result?.[k] ?? null),
     );
     notProved.push(`the plan's stated ${parts.join(', ')} do not follow from its certificate`);
   }

@@ -5,12 +5,14 @@
 import { Hono } from 'hono';
 import type { LogService } from '../app/log-service.js';
 import { MatterlogError } from '../ledger/errors.js';
+import type { LpSolver } from '../optimize/lp.js';
 import { openApiDocument } from './openapi.js';
 import { PROBLEMS, problemResponse } from './problem.js';
 import { type AppendLimits, appendRoutes, defaultAppendLimits } from './routes-append.js';
 import { assessRoutes } from './routes-assess.js';
 import { epcisRoutes } from './routes-epcis.js';
 import { logRoutes } from './routes-log.js';
+import { optimizeRoutes } from './routes-optimize.js';
 import { productRoutes } from './routes-products.js';
 import { proofRoutes } from './routes-proofs.js';
 import { defaultStatementLimits, type StatementLimits, statementRoutes } from './routes-statements.js';
@@ -40,12 +42,24 @@ export const METHOD_NOT_ALLOWED: readonly (readonly [readonly string[], readonly
       '/producers/*',
       '/facilities',
       '/routes',
+      '/plans/*',
+      '/policies/*',
     ],
     'GET, HEAD',
   ],
   [
     ['GET', 'PUT', 'PATCH', 'DELETE'],
-    ['/append', '/statements', '/epcis/capture', '/actors/revocations', '/assess'],
+    [
+      '/append',
+      '/statements',
+      '/epcis/capture',
+      '/actors/revocations',
+      '/assess',
+      '/optimize',
+      '/optimize/compare',
+      '/plans/verify',
+      '/plans',
+    ],
     'POST',
   ],
   [['PUT', 'PATCH', 'DELETE'], ['/actors'], 'GET, POST'],
@@ -53,6 +67,8 @@ export const METHOD_NOT_ALLOWED: readonly (readonly [readonly string[], readonly
 ];
 
 export interface AppOptions {
+  /** The optimizer's solver (default: HiGHS on a worker thread, started on first use). */
+  solver?: LpSolver;
   append?: Partial<AppendLimits>;
   statements?: Partial<StatementLimits>;
 }
@@ -103,6 +119,7 @@ export function createApp(log: LogService, options: AppOptions = {}): Hono {
   epcisRoutes(app, log);
   assessRoutes(app);
   productRoutes(app, log);
+  optimizeRoutes(app, log, options.solver);
 
   const doc = openApiDocument(API_VERSION);
   app.get('/openapi.json', (c) => c.json(doc));

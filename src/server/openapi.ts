@@ -2,6 +2,7 @@
  * The OpenAPI 3.1 description of the HTTP API, served at /openapi.json.
  * test/e2e checks that every route the server answers is described here.
  */
+import { optimizePaths } from './openapi-optimize.js';
 import { productPaths } from './openapi-products.js';
 import { statementPaths, statementSchemas } from './openapi-statements.js';
 import { PROBLEMS } from './problem.js';
@@ -116,6 +117,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
       ...statementPaths,
       ...productPaths,
+      ...optimizePaths,
       '/append': {
         post: {
           summary: 'Append raw entries (operator only)',

@@ -1,7 +1,7 @@
 /**
  * The body of each statement kind this version accepts, checked field by field
  * with messages that name the field. Kinds whose bodies are not defined yet
- * (policies, plans, findings) are refused until they are rather than logged
+ * (findings) are refused until they are rather than logged
  * unchecked: once in the log, a claim cannot be taken back.
  */
 import { MatterlogError } from '../ledger/errors.js';
@@ -140,6 +140,8 @@ const CHECKS: Partial<Record<StatementKind, (body: Body) => unknown>> = {
   passport: domainBody('passport'),
   route: domainBody('route'),
   facility: domainBody('facility'),
+  policy: domainBody('policy'),
+  plan: domainBody('plan'),
 };
 
 /** Checks the body of `statement` for its kind; throws `invalid_input` naming the field. */
