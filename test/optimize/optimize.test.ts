@@ -144,6 +144,25 @@ describe('a MIP: a fixed cost to use the chemical plant', () => {
     expect(report.limits[0]).toMatch(/no other choice of routes to open is better/);
   });
 
+  it('a minimum batch of 5 t at the chemical plant: one more tonne of A goes there', async () => {
+    // Chem gets 4 t in the LP; at least 5 t or nothing: open with 5 t (A 1 t mech, 5 t chem: −3672 + 100)
+    // beats closed (−2736).
+    const plan = await solve({ minBatchTonnes: { chem: 5 } });
+    expect(tonnes(plan)).toEqual({ 'A→mech': 1, 'A→chem': 5, 'B→mech': 8 });
+    expect(plan.result.totals.objective).toBeCloseTo(-3572, 6);
+    expect(verifyPlan(plan).ok).toBe(true);
+  });
+
+  it('whole truckloads of 4 t at 10 EUR each', async () => {
+    // mech's 10 t take 3 trucks, chem's 4 t one: 40 EUR on top of the LP's −3672; sending 2 t less to mech
+    // would save a truck (10 EUR) but cost 200.
+    const plan = await solve({ truckload: { tonnes: 4, costEur: 10 } });
+    expect(tonnes(plan)).toEqual({ 'A→mech': 2, 'A→chem': 4, 'B→mech': 8 });
+    expect(plan.result.totals.truckEur).toBeCloseTo(40, 9);
+    expect(plan.result.totals.objective).toBeCloseTo(-3632, 6);
+    expect(verifyPlan(plan).ok).toBe(true);
+  });
+
   it('keeps it closed when it does not (1200 EUR: −2472 open against −2736 closed)', async () => {
     const plan = await solve({ fixedCostsEur: { chem: 1200 } });
     // Without chem, mech beats landfill by 350 EUR/t for A and 334 for B: A fills mech first.
