@@ -102,42 +102,38 @@ export function checkCertificate(
     );
   }
 
-  // Row activities A x, exactly, and the gap as one exact sum of c·x − g(y).
-  const activity = Array.from({ length: lp.numRows }, () => new ExactSum());
+  // Typed copies keep the hot loops monomorphic (a plan read from JSON has plain arrays).
+  const xs = x instanceof Float64Array ? x : Float64Array.from(x);
+  const ys = y instanceof Float64Array ? y : Float64Array.from(y);
+  // c·x and g(y) as exact sums, the gap as the exact difference of the two; row activities A x in
+  // double-double (see `addTo`).
+  const actHi = new Float64Array(lp.numRows);
+  const actLo = new Float64Array(lp.numRows);
   const objective = new ExactSum();
-  const gap = new ExactSum();
   const bound = new ExactSum();
+  const scratch = new ExactSum();
   const reduced = new Float64Array(lp.numCols);
   const primal: Violation[] = [];
   const dual: Violation[] = [];
   let maxPrimal = 0;
   let dualBoundInfinite = false;
   for (let j = 0; j < lp.numCols; j++) {
-    const xj = x[j] as number;
-    const c = lp.colCost[j] as number;
-    objective.addProduct(c, xj);
-    gap.addProduct(c, xj);
-    const d = new ExactSum().add(c);
-    for (let k = lp.aStart[j] as number; k < (lp.aStart[j + 1] as number); k++) {
-      const i = lp.aIndex[k] as number;
-      const a = lp.aValue[k] as number;
-      (activity[i] as ExactSum).addProduct(a, xj);
-      d.addProduct(-a, y[i] as number);
-    }
-    const dj = d.value();
+    const xj = xs[j] as number;
+    objective.addProduct(lp.colCost[j] as number, xj);
+    if (xj !== 0) addTo(lp, j, xj, actHi, actLo);
+    const dj = reducedCost(lp, j, ys, scratch);
     reduced[j] = dj;
     const l = lower[j] as number;
     const u = upper[j] as number;
     const at = dj >= 0 ? l : u;
     if (!Number.isFinite(at)) dualBoundInfinite = true;
-    else {
-      gap.addProduct(-dj, at);
-      bound.addProduct(dj, at);
+    else bound.addProduct(dj, at);
+    // Within bounds (the common case) the violation is 0; NaN falls through, as it must.
+    if (!(xj >= l && xj <= u)) {
+      const out = Math.max(l - xj, xj - u, 0) / Math.max(1, Math.abs(l), Math.abs(u));
+      if (out > 0) worst(primal, { what: `${name(j)} = ${xj} is outside [${l}, ${u}]`, amount: out });
+      maxPrimal = Math.max(maxPrimal, out);
     }
-    const scale = Math.max(1, Math.abs(l), Math.abs(u));
-    const out = Math.max(l - xj, xj - u, 0) / scale;
-    if (out > 0) worst(primal, { what: `${name(j)} = ${xj} is outside [${l}, ${u}]`, amount: out });
-    maxPrimal = Math.max(maxPrimal, out);
     if (options.checkIntegrality && lp.integer?.[j]) {
       const frac = Math.abs(xj - Math.round(xj));
       if (frac > tol.integrality) worst(primal, { what: `${name(j)} = ${xj} is not a whole number`, amount: frac });
@@ -151,7 +147,7 @@ export function checkCertificate(
     }
   }
   for (let i = 0; i < lp.numRows; i++) {
-    const yi = y[i] as number;
+    const yi = ys[i] as number;
     const L = lp.rowLower[i] as number;
     const U = lp.rowUpper[i] as number;
     if (yi !== 0) {
@@ -162,12 +158,9 @@ export function checkCertificate(
           what: `${rowName(i)}: dual ${yi} claims its ${yi > 0 ? 'lower' : 'upper'} bound, which it does not have`,
           amount: Math.abs(yi),
         });
-      } else {
-        gap.addProduct(-yi, at);
-        bound.addProduct(yi, at);
-      }
+      } else bound.addProduct(yi, at);
     }
-    const r = (activity[i] as ExactSum).value();
+    const r = (actHi[i] as number) + (actLo[i] as number);
     const scale = Math.max(1, Number.isFinite(L) ? Math.abs(L) : 0, Number.isFinite(U) ? Math.abs(U) : 0);
     const out = Math.max(L - r, r - U, 0) / scale;
     if (out > 0) worst(primal, { what: `${rowName(i)}: A·x = ${r} is outside [${L}, ${U}]`, amount: out });
@@ -175,7 +168,9 @@ export function checkCertificate(
   }
   const obj = objective.value();
   const g = dualBoundInfinite ? Number.NEGATIVE_INFINITY : bound.value();
-  const gapValue = dualBoundInfinite ? Number.POSITIVE_INFINITY : gap.value();
+  const gapValue = dualBoundInfinite
+    ? Number.POSITIVE_INFINITY
+    : new ExactSum().addSum(objective).addSum(bound, -1).value();
   const allowed = Math.max(tol.gapAbsolute, tol.gapRelative * Math.max(1, Math.abs(obj)));
   return {
     primalFeasible: maxPrimal <= tol.primal,
@@ -190,4 +185,145 @@ export function checkCertificate(
     reducedCosts: reduced,
     tolerances: tol,
   };
+}
+
+const SPLITTER = 134_217_729; // 2^27 + 1
+const UNIT_ROUNDOFF = 2 ** -53;
+const UFP_PHI = 2 ** 52 + 1;
+
+/**
+ * Column j's reduced cost c − Σ a·y, correctly rounded. The products are split
+ * exactly and summed by error-free additions into three levels (value,
+ * correction, correction of the correction), the last one rounded: that gives
+ * the exact sum up to a known, tiny bound. When the bound cannot change the
+ * rounding (nearly always) that is the answer; otherwise the column is summed
+ * again with ExactSum. Either way the result is the exactly rounded value.
+ */
+function reducedCost(lp: LinearProgram, j: number, y: Float64Array, scratch: ExactSum): number {
+  const e0 = lp.aStart[j] as number;
+  const e1 = lp.aStart[j + 1] as number;
+  let s = lp.colCost[j] as number;
+  let c1 = 0;
+  let c2 = 0;
+  let lost = 0;
+  for (let e = e0; e < e1; e++) {
+    const yi = y[lp.aIndex[e] as number] as number;
+    if (yi === 0) continue;
+    const a = lp.aValue[e] as number;
+    const p = -a * yi;
+    // s + p = s' + err exactly (TwoSum).
+    let t = s + p;
+    let v = t - s;
+    const err = s - (t - v) + (p - v);
+    s = t;
+    // The product's own rounding error (none for a unit coefficient, the common case).
+    let pl = 0;
+    if (a !== 1 && a !== -1) {
+      t = SPLITTER * a;
+      const ah = t - (t - a);
+      const al = a - ah;
+      t = SPLITTER * yi;
+      const bh = t - (t - yi);
+      const bl = yi - bh;
+      pl = -(al * bl - (-p - ah * bh - al * bh - ah * bl));
+    }
+    if (err === 0 && pl === 0) continue;
+    // err + pl = q + qe, then c1 + q = c1' + ce, both exactly; only qe + ce is rounded, into c2.
+    let q = err;
+    let qe = 0;
+    if (pl !== 0) {
+      t = err + pl;
+      v = t - err;
+      qe = err - (t - v) + (pl - v);
+      q = t;
+    }
+    t = c1 + q;
+    v = t - c1;
+    const ce = c1 - (t - v) + (q - v);
+    c1 = t;
+    const w = qe + ce;
+    if (w !== 0) {
+      c2 += w;
+      lost += Math.abs(w) + Math.abs(c2);
+    }
+  }
+  // Nothing was lost (c2 = 0): the exact sum is s + c1, and IEEE addition rounds it exactly.
+  if (lost === 0) {
+    const r = c1 === 0 ? s : s + c1;
+    return Number.isFinite(r) ? r : exactReducedCost(lp, j, y, scratch);
+  }
+  // s + c1 + c2 is within UNIT_ROUNDOFF × lost of the exact sum. Round it, keeping what rounding drops:
+  // r is the exactly rounded sum if the exact sum is certainly nearer to r than to r's neighbours.
+  let t = c1 + c2;
+  let v = t - c1;
+  const e1r = c1 - (t - v) + (c2 - v);
+  const tail = t;
+  t = s + tail;
+  v = t - s;
+  const e2r = s - (t - v) + (tail - v);
+  const r = t;
+  if (!Number.isFinite(r)) return exactReducedCost(lp, j, y, scratch);
+  const off = e2r + e1r;
+  const slack = 1.01 * UNIT_ROUNDOFF * (lost + Math.abs(off));
+  if (Math.abs(off) + slack < halfGap(r, off < 0 !== r < 0)) return r;
+  return exactReducedCost(lp, j, y, scratch);
+}
+
+/**
+ * Half the distance from r to its neighbouring double on one side: away from zero, or toward zero
+ * (a quarter of an ulp when |r| is a power of two, where the spacing halves).
+ */
+function halfGap(r: number, towardZero: boolean): number {
+  const m = Math.abs(r);
+  let p: number;
+  if (m > 2 ** -900 && m < 2 ** 900) {
+    // The largest power of two ≤ m in three operations (Rump, Ogita & Oishi's ufp, exact in this range).
+    const q = UFP_PHI * m;
+    p = Math.abs(q - (1 - UNIT_ROUNDOFF) * q);
+  } else {
+    if (m < 2 ** -1021) return 2 ** -1075;
+    // log2 may round near a power of two; the two corrections make p the power of two at or below m.
+    p = 2 ** Math.floor(Math.log2(m));
+    if (p > m) p /= 2;
+    else if (p * 2 <= m) p *= 2;
+  }
+  const ulp = p * 2 ** -52;
+  return towardZero && m === p ? ulp / 4 : ulp / 2;
+}
+
+function exactReducedCost(lp: LinearProgram, j: number, y: Float64Array, d: ExactSum): number {
+  d.reset().add(lp.colCost[j] as number);
+  for (let e = lp.aStart[j] as number; e < (lp.aStart[j + 1] as number); e++) {
+    d.addProduct(-(lp.aValue[e] as number), y[lp.aIndex[e] as number] as number);
+  }
+  return d.value();
+}
+
+/**
+ * Adds column j's a·x into the row activities, each kept as an unevaluated sum
+ * hi + lo (exact products, error-free additions into hi, the errors summed into
+ * lo). Not exact, but within a few units of 2⁻¹⁰⁶ of the terms' magnitudes:
+ * the activities are only compared with the bounds within the primal tolerance.
+ */
+function addTo(lp: LinearProgram, j: number, xj: number, hi: Float64Array, lo: Float64Array): void {
+  for (let e = lp.aStart[j] as number; e < (lp.aStart[j + 1] as number); e++) {
+    const i = lp.aIndex[e] as number;
+    const a = lp.aValue[e] as number;
+    const p = a * xj;
+    let pl = 0;
+    if (a !== 1 && a !== -1) {
+      let t = SPLITTER * a;
+      const ah = t - (t - a);
+      const al = a - ah;
+      t = SPLITTER * xj;
+      const bh = t - (t - xj);
+      const bl = xj - bh;
+      pl = al * bl - (p - ah * bh - al * bh - ah * bl);
+    }
+    const h = hi[i] as number;
+    const t = h + p;
+    const v = t - h;
+    hi[i] = t;
+    lo[i] = (lo[i] as number) + (h - (t - v) + (p - v) + pl);
+  }
 }

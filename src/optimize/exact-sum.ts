@@ -25,7 +25,9 @@ export function twoProduct(a: number, b: number): [number, number] {
 }
 
 export class ExactSum {
-  private partials: number[] = [];
+  /** Non-overlapping partials, smallest first (a handful in practice; grown when needed). */
+  private parts = new Float64Array(16);
+  private count = 0;
   private special = 0;
 
   add(x: number): this {
@@ -33,36 +35,62 @@ export class ExactSum {
       this.special += x;
       return this;
     }
-    let i = 0;
-    for (const p of this.partials) {
-      let hi = x + p;
-      let lo: number;
-      if (Math.abs(x) < Math.abs(p)) lo = x - (hi - p);
-      else lo = p - (hi - x);
-      if (lo !== 0) this.partials[i++] = lo;
-      x = hi;
-      hi = 0;
+    const n = this.count;
+    if (n === this.parts.length) {
+      const grown = new Float64Array(2 * n);
+      grown.set(this.parts);
+      this.parts = grown;
     }
-    this.partials.length = i;
-    this.partials.push(x);
+    const ps = this.parts;
+    let i = 0;
+    for (let k = 0; k < n; k++) {
+      const p = ps[k] as number;
+      const hi = x + p;
+      const lo = Math.abs(x) < Math.abs(p) ? x - (hi - p) : p - (hi - x);
+      if (lo !== 0) ps[i++] = lo;
+      x = hi;
+    }
+    ps[i] = x;
+    this.count = i + 1;
     return this;
   }
 
-  /** Adds a × b exactly. */
+  /** Adds a × b exactly (TwoProduct inlined: this runs once or twice per column of a certificate). */
   addProduct(a: number, b: number): this {
     if (a === 0 || b === 0) return this;
-    const [p, e] = twoProduct(a, b);
+    const p = a * b;
     if (!Number.isFinite(p)) return this.add(p);
     this.add(p);
+    let t = SPLITTER * a;
+    const ah = t - (t - a);
+    const al = a - ah;
+    t = SPLITTER * b;
+    const bh = t - (t - b);
+    const bl = b - bh;
+    const e = al * bl - (p - ah * bh - al * bh - ah * bl);
     if (e !== 0) this.add(e);
+    return this;
+  }
+
+  /** Adds another sum exactly (its partials), times `sign`. */
+  addSum(other: ExactSum, sign: 1 | -1 = 1): this {
+    for (let k = 0; k < other.count; k++) this.add(sign * (other.parts[k] as number));
+    this.special += sign * other.special;
+    return this;
+  }
+
+  /** Empties the sum, for reuse without allocating. */
+  reset(): this {
+    this.count = 0;
+    this.special = 0;
     return this;
   }
 
   /** The sum, correctly rounded (round-half-even as in math.fsum). */
   value(): number {
     if (this.special !== 0 || Number.isNaN(this.special)) return this.special;
-    const ps = this.partials;
-    let n = ps.length;
+    const ps = this.parts;
+    let n = this.count;
     if (n === 0) return 0;
     let hi = ps[--n] as number;
     let lo = 0;
