@@ -14,6 +14,10 @@
  *   needs that facility published by the same actor.
  * - An EPCIS commissioning event by an actor places the units it names on the
  *   market (for portfolios and, later, recycled-content audits).
+ * - A plan names a policy version in the log. Its document (stored outside the
+ *   log) is checked only on the way in (src/app/plan-checks.ts): the indexer
+ *   cannot, since documents are not log entries, so a plan statement appended
+ *   raw is indexed on its body alone; anyone can verify its document.
  */
 
 import { checkPassport, designOf, type PassportBody, productKey } from '../assess/passport.js';
@@ -42,6 +46,8 @@ interface Version {
 }
 
 const recordKey = (kind: RecordKind, key: string) => `${kind}\u0000${key}`;
+/** Where a statement is: its log index, or (on the way in, index −1) earlier in the same request. */
+const at = (index: number) => (index >= 0 ? `log index ${index}` : 'earlier in this request');
 
 /** Units of count: no unit at all, or UN/ECE rec 20 "each", "piece", "one". */
 const COUNT_UNITS = new Set(['EA', 'H87', 'C62']);
@@ -160,7 +166,7 @@ export class DomainView {
     if (owner && owner.producer !== actor) {
       throw new MatterlogError(
         'forbidden',
-        `product ${product} has passports published by "${owner.producer}" (first at log index ${owner.index}); only that producer can publish its versions`,
+        `product ${product} has passports published by "${owner.producer}" (first ${at(owner.index)}); only that producer can publish its versions`,
         { details: { pointer: '/body/product', owner: owner.producer } },
       );
     }
@@ -169,7 +175,7 @@ export class DomainView {
     if (same) {
       throw new MatterlogError(
         'conflict',
-        `product ${product} already has a passport version "${body.version}" (log index ${same.index}); label this one anew and set "replaces": "${head?.version}"`,
+        `product ${product} already has a passport version "${body.version}" (${at(same.index)}); label this one anew and set "replaces": "${head?.version}"`,
         { details: { pointer: '/body/version', index: same.index } },
       );
     }
@@ -177,9 +183,9 @@ export class DomainView {
       const known = versions.find((v) => v.version === body.replaces);
       const why =
         body.replaces === undefined
-          ? `product ${product} already has passports; a new version must say "replaces": "${head.version}" (its latest, log index ${head.index})`
+          ? `product ${product} already has passports; a new version must say "replaces": "${head.version}" (its latest, ${at(head.index)})`
           : known
-            ? `version "${body.replaces}" of product ${product} is already replaced; a new version replaces the latest, "${head.version}" (log index ${head.index})`
+            ? `version "${body.replaces}" of product ${product} is already replaced; a new version replaces the latest, "${head.version}" (${at(head.index)})`
             : `"replaces": "${body.replaces}" names no version of product ${product} (its versions: ${versions.map((v) => `"${v.version}"`).join(', ')}); a new version replaces the latest, "${head.version}"`;
       throw new MatterlogError('invalid_input', why, {
         details: { errors: [{ pointer: '/body/replaces', reason: why }] },
@@ -215,7 +221,7 @@ export class DomainView {
     if (existing && existing.actor !== actor) {
       throw new MatterlogError(
         'forbidden',
-        `policy "${body.id}" was published by "${existing.actor}" (log index ${existing.index}); only it can publish new versions`,
+        `policy "${body.id}" was published by "${existing.actor}" (${at(existing.index)}); only it can publish new versions`,
         { details: { pointer: '/body/id', owner: existing.actor } },
       );
     }
@@ -225,13 +231,13 @@ export class DomainView {
     if (same) {
       throw new MatterlogError(
         'conflict',
-        `policy "${body.id}" already has a version "${body.version}" (log index ${same.index}); label this one anew and set "replaces": "${head?.version}"`,
+        `policy "${body.id}" already has a version "${body.version}" (${at(same.index)}); label this one anew and set "replaces": "${head?.version}"`,
         { details: { pointer: '/body/version', index: same.index } },
       );
     }
     if (head ? body.replaces !== head.version : body.replaces !== undefined) {
       const why = head
-        ? `a new version of policy "${body.id}" must say "replaces": "${head.version}" (its latest, log index ${head.index})`
+        ? `a new version of policy "${body.id}" must say "replaces": "${head.version}" (its latest, ${at(head.index)})`
         : `"replaces": "${body.replaces}", but policy "${body.id}" has no version in the log yet: leave "replaces" out`;
       throw new MatterlogError('invalid_input', why, {
         details: { errors: [{ pointer: '/body/replaces', reason: why }] },
@@ -272,7 +278,7 @@ export class DomainView {
     if (existing && existing.actor !== actor) {
       throw new MatterlogError(
         'forbidden',
-        `${kind} "${body.id}" was published by "${existing.actor}" (log index ${existing.index}); only it can publish new versions`,
+        `${kind} "${body.id}" was published by "${existing.actor}" (${at(existing.index)}); only it can publish new versions`,
         { details: { pointer: '/body/id', owner: existing.actor } },
       );
     }

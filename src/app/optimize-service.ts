@@ -17,7 +17,7 @@ import { type VerifyReport, verifyPlan } from '../optimize/verify-plan.js';
 import { canonicalJson } from '../statements/canonical-json.js';
 import { parseStatement } from '../statements/statement.js';
 import type { LogStore } from '../store/contract.js';
-import type { ReadModelStore } from '../store/read-model.js';
+import type { ReadModelStore, RecordRow } from '../store/read-model.js';
 import type { PolicyRecord } from './domain-checks.js';
 
 export interface PolicyRef {
@@ -82,6 +82,30 @@ export async function compareWith(
   return out;
 }
 
+/** Route options from published route records, each at its facility's location. */
+export async function publishedOptions(
+  readModel: ReadModelStore,
+  routes: readonly RecordRow[],
+): Promise<RouteOption[]> {
+  const sites = await readModel.records('facility', {
+    keys: [...new Set(routes.map((r) => r.facility).filter((f): f is string => f !== null))],
+  });
+  const where = new Map(sites.map((s) => [s.key, (JSON.parse(s.json) as FacilityBody).location]));
+  return routes.map((r) => {
+    const route = resolveRoute(JSON.parse(r.json) as RouteBody, r.actor);
+    const location = r.facility ? where.get(r.facility) : undefined;
+    return {
+      id: route.id,
+      route,
+      ...(route.facility ? { facility: route.facility } : {}),
+      ...(location ? { location } : {}),
+      capacityTonnes: route.capacityTonnesPerYear,
+      costEurPerTonne: route.costEurPerTonne ?? 0,
+      processKgCo2ePerTonne: route.processKgCo2ePerTonne ?? 0,
+    };
+  });
+}
+
 export class OptimizeService {
   constructor(
     private readonly readModel: ReadModelStore,
@@ -91,7 +115,8 @@ export class OptimizeService {
 
   /** A policy from the log: `id` (its latest version) or `id@version`. */
   async policy(ref: string): Promise<PolicyRef> {
-    const at = ref.lastIndexOf('@');
+    // Policy ids cannot hold "@"; version labels may.
+    const at = ref.indexOf('@');
     const id = at > 0 ? ref.slice(0, at) : ref;
     const version = at > 0 ? ref.slice(at + 1) : undefined;
     const [record] = await this.readModel.records('policy', { keys: [id] });
@@ -135,24 +160,11 @@ export class OptimizeService {
   async options(filter: { actor?: string; catalog?: boolean } = {}): Promise<RouteOption[]> {
     if (filter.catalog) return catalogOptions();
     const routes = await this.readModel.records('route', filter.actor !== undefined ? { actor: filter.actor } : {});
-    if (routes.length === 0) return catalogOptions();
-    const sites = await this.readModel.records('facility', {
-      keys: [...new Set(routes.map((r) => r.facility).filter((f): f is string => f !== null))],
-    });
-    const where = new Map(sites.map((s) => [s.key, (JSON.parse(s.json) as FacilityBody).location]));
-    return routes.map((r) => {
-      const route = resolveRoute(JSON.parse(r.json) as RouteBody, r.actor);
-      const location = r.facility ? where.get(r.facility) : undefined;
-      return {
-        id: route.id,
-        route,
-        ...(route.facility ? { facility: route.facility } : {}),
-        ...(location ? { location } : {}),
-        capacityTonnes: route.capacityTonnesPerYear,
-        costEurPerTonne: route.costEurPerTonne ?? 0,
-        processKgCo2ePerTonne: route.processKgCo2ePerTonne ?? 0,
-      };
-    });
+    if (routes.length === 0) {
+      if (filter.actor !== undefined) throw new MatterlogError('not_found', `"${filter.actor}" has published no route`);
+      return catalogOptions();
+    }
+    return publishedOptions(this.readModel, routes);
   }
 
   solve(input: SolveInput, opts: OptimizeOptions = {}): Promise<PlanDocument> {

@@ -8,12 +8,15 @@
  */
 import { fromUtf8 } from '../ledger/bytes.js';
 import { MatterlogError } from '../ledger/errors.js';
+import { catalogOptions, type RouteOption } from '../optimize/network.js';
+import type { PlanDocument } from '../optimize/plan.js';
 import { checkPlanBody } from '../optimize/plan-statement.js';
 import { verifyPlan } from '../optimize/verify-plan.js';
 import { canonicalJson } from '../statements/canonical-json.js';
 import { type ParsedStatement, parseStatement } from '../statements/statement.js';
 import type { LogStore } from '../store/contract.js';
 import type { ReadModelStore } from '../store/read-model.js';
+import { publishedOptions } from './optimize-service.js';
 
 const refuse = (pointer: string, why: string) =>
   new MatterlogError('invalid_input', why, { details: { errors: [{ pointer, reason: why }] } });
@@ -42,7 +45,7 @@ async function checkOne(p: ParsedStatement, readModel: ReadModelStore, log: LogS
   if (!report.ok) {
     throw refuse('/body/document', `the plan document does not verify: ${report.notProved.join('; ')}`);
   }
-  const plan = doc as { policy: unknown; policyIndex: number | null; lots: unknown[] };
+  const plan = doc as PlanDocument;
   if (
     report.policy.id !== body.policy.id ||
     report.policy.version !== body.policy.version ||
@@ -66,15 +69,40 @@ async function checkOne(p: ParsedStatement, readModel: ReadModelStore, log: LogS
       `the policy in the plan document is not the policy statement at log index ${body.policy.index}: a plan must be solved under the published policy, word for word`,
     );
   }
+  await checkOptionsArePublished(plan.options, readModel);
   const stated: [string, number | string, number | string][] = [
     ['kind', body.kind, report.kind],
     ['lots', body.lots, plan.lots.length],
+    ['tonnes', body.tonnes, plan.result.totals.tonnes],
     ['objective', body.objective, report.objective],
     ['provenGap', body.provenGap, report.provenGap],
   ];
   for (const [field, claimed, actual] of stated) {
     if (claimed !== actual)
       throw refuse(`/body/${field}`, `${field} says ${claimed}, but the plan document's is ${actual}`);
+  }
+}
+
+/**
+ * A published plan routes lots only over real routes: each option must be a
+ * catalog route or a route published in the log, exactly as the optimizer
+ * would build it; otherwise a plan could prove itself optimal over a plant
+ * with a yield of 5 that nobody runs.
+ */
+async function checkOptionsArePublished(options: readonly RouteOption[], readModel: ReadModelStore): Promise<void> {
+  const catalog = new Map(catalogOptions().map((o) => [o.id, canonicalJson(o)]));
+  const others = options.filter((o) => !catalog.has(o.id)).map((o) => o.id);
+  const published =
+    others.length > 0 ? await publishedOptions(readModel, await readModel.records('route', { keys: others })) : [];
+  const known = new Map([...catalog, ...published.map((o) => [o.id, canonicalJson(o)] as const)]);
+  for (const [i, o] of options.entries()) {
+    const expected = known.get(o.id);
+    if (expected !== canonicalJson(o)) {
+      throw refuse(
+        '/body/document',
+        `route option ${i} ("${o.id}") of the plan document is ${expected ? 'not the route as published' : 'neither a catalog route nor a route published in the log'}: a published plan routes lots only over real routes`,
+      );
+    }
   }
 }
 

@@ -141,7 +141,17 @@ export class ProductService {
       const listed = ((JSON.parse(site.json) as FacilityBody).routes ?? []).filter(
         (id) => !own.some((r) => r.key === id),
       );
-      const routes = [...own.map(routeOf), ...(await this.routes({ routes: listed }))];
+      let catalogListed: RouteEntry[];
+      try {
+        catalogListed = await this.routes({ routes: listed });
+      } catch (e) {
+        throw new MatterlogError(
+          'not_found',
+          `facility "${options.facility}" lists routes the log does not know (${listed.join(', ')}): ${(e as Error).message}`,
+          { cause: e },
+        );
+      }
+      const routes = [...own.map(routeOf), ...catalogListed];
       if (routes.length === 0) {
         throw new MatterlogError('not_found', `facility "${options.facility}" runs no route the log knows of`);
       }

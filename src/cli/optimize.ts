@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { type Comparison, compareWith, type PolicyRef, planBytes, solveWith } from '../app/optimize-service.js';
 import { WorkerSolver } from '../app/solver-pool.js';
 import { MatterlogError } from '../ledger/errors.js';
-import { catalogOptions, type RouteOption } from '../optimize/network.js';
+import { catalogOptions, checkOptions, type RouteOption } from '../optimize/network.js';
 import type { PlanDocument } from '../optimize/plan.js';
 import { checkPolicy } from '../optimize/policy.js';
 import { type VerifyReport, verifyPlan } from '../optimize/verify-plan.js';
@@ -85,7 +85,7 @@ export function optimizeCommand(setExit: (code: number) => void): Command {
           const lotsDoc = readJsonFile(opts.lots, 'lots');
           const lots = Array.isArray(lotsDoc) ? lotsDoc : (lotsDoc as { lots?: unknown }).lots;
           const options: RouteOption[] | undefined = opts.options
-            ? (readJsonFile(opts.options, 'options') as RouteOption[])
+            ? checkOptions(readJsonFile(opts.options, 'options'))
             : opts.catalog
               ? catalogOptions()
               : undefined;

@@ -101,8 +101,31 @@ class Growable {
   }
 }
 
-export function buildModel(input: ModelInput): RoutingModel {
+/** A record's own value for `key`: ids like "constructor" must not find Object.prototype's. */
+export function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** The contamination a route family accepts under the policy, or matterlog's default for it. */
+export function toleranceFor(policy: PolicyBody, family: RouteFamily): number {
+  const t = own(policy.contaminationTolerance as Record<string, number> | undefined, family);
+  if (t !== undefined) return t;
+  if (!Object.hasOwn(DEFAULT_TOLERANCE, family))
+    throw new MatterlogError('invalid_input', `unknown route family "${family}"`);
+  return DEFAULT_TOLERANCE[family];
+}
+
+/** Lot × option pairs one model may have: about 20 options for a million lots. */
+export const MAX_PAIRS = 25_000_000;
+
+export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingModel {
   const { lots, options, policy } = input;
+  if (lots.length * options.length > maxPairs) {
+    throw new MatterlogError(
+      'request_too_large',
+      `${lots.length} lots × ${options.length} route options is ${lots.length * options.length} pairs; one plan takes at most ${maxPairs}: split the lots into several plans`,
+    );
+  }
   const ids = new Set<string>();
   for (const o of options) {
     if (ids.has(o.id)) throw new MatterlogError('invalid_input', `two route options are called "${o.id}"`);
@@ -125,10 +148,8 @@ export function buildModel(input: ModelInput): RoutingModel {
   const costWeight = policy.objective.costWeight ?? 1;
   const co2Price = policy.objective.co2eEurPerTonne ?? 0;
   const perTkm = policy.transportEurPerTonneKm ?? DEFAULT_TRANSPORT_EUR_PER_TKM;
-  const capacity = options.map((o) => policy.capacities?.[o.id] ?? o.capacityTonnes);
-  const tolerance = options.map(
-    (o) => policy.contaminationTolerance?.[o.route.family] ?? DEFAULT_TOLERANCE[o.route.family],
-  );
+  const capacity = options.map((o) => own(policy.capacities, o.id) ?? o.capacityTonnes);
+  const tolerance = options.map((o) => toleranceFor(policy, o.route.family));
 
   // Rows: lots, then capacities, then policy rows (the order is part of the model).
   const rows: RowInfo[] = lots.map((l) => ({ kind: 'lot', ref: l.id }));
@@ -234,13 +255,13 @@ export function buildModel(input: ModelInput): RoutingModel {
     if (needsOpen) {
       const link = policyRow('open-link', o.id);
       for (const j of flows) linkEntries.push({ col: j, row: link, value: 1 });
-      const b = batch[o.id];
+      const b = own(batch, o.id);
       const batchRow = b !== undefined ? policyRow('min-batch', o.id) : -1;
       if (batchRow >= 0) for (const j of flows) linkEntries.push({ col: j, row: batchRow, value: 1 });
       columns.push({ kind: 'open', option: r });
       const col = columns.length - 1;
       integerCols.push(col);
-      cost.push(fixed[o.id] ?? 0);
+      cost.push(own(fixed, o.id) ?? 0);
       upper.push(1);
       linkEntries.push({ col, row: link, value: -reach });
       if (batchRow >= 0) linkEntries.push({ col, row: batchRow, value: -(b as number) });

@@ -116,6 +116,9 @@ export function checkLots(value: unknown): Lot[] {
           reason: 'is not a lot member (id, massTonnes, composition, contamination, location)',
         });
   });
+  if (issues.length === 0 && !Number.isFinite((lots as Lot[]).reduce((t, l) => t + l.massTonnes, 0))) {
+    issues.push({ pointer: '/lots', reason: 'the lots’ total mass is not a finite number of tonnes' });
+  }
   if (issues.length > 0) refuse('lots', issues);
   return lots as Lot[];
 }
@@ -177,4 +180,83 @@ export function throughOption(lot: Lot, option: RouteOption, tolerance: number):
     refused = `${(100 * foreign).toFixed(1)}% of the lot is contamination or material the route does not take; it tolerates ${(100 * tolerance).toFixed(1)}%`;
   } else if (recovers && recovered === 0) refused = 'the route recovers none of the lot’s materials';
   return { recoveredPerTonne: recovered, recoveredByMaterial: byMaterial, kgCo2ePerTonne: kg, refused };
+}
+
+const FAMILIES = [
+  'mechanical',
+  'chemical',
+  'molecular',
+  'composting',
+  'anaerobic-digestion',
+  'energy-recovery',
+  'landfill',
+];
+const OUTCOMES = ['recycling', 'organic-recycling', 'energy-recovery', 'disposal'];
+const PATHWAYS = ['recycled', 'landfilled', 'combusted', 'composted'];
+const finiteAtLeast0 = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+function routeEntryIssues(r: unknown, at: string, issues: Issue[]): void {
+  if (!isObject(r)) {
+    issues.push({ pointer: at, reason: 'must be a route entry (GET /catalog shows their shape)' });
+    return;
+  }
+  if (typeof r['id'] !== 'string' || r['id'] === '') issues.push({ pointer: `${at}/id`, reason: 'must be a route id' });
+  if (!FAMILIES.includes(r['family'] as string))
+    issues.push({ pointer: `${at}/family`, reason: `must be one of ${FAMILIES.join(', ')}` });
+  if (!OUTCOMES.includes(r['outcome'] as string))
+    issues.push({ pointer: `${at}/outcome`, reason: `must be one of ${OUTCOMES.join(', ')}` });
+  if (r['warmPathway'] !== null && !PATHWAYS.includes(r['warmPathway'] as string))
+    issues.push({ pointer: `${at}/warmPathway`, reason: `must be null or one of ${PATHWAYS.join(', ')}` });
+  if (typeof r['acceptsMixtures'] !== 'boolean')
+    issues.push({ pointer: `${at}/acceptsMixtures`, reason: 'must be true or false' });
+  const yields = r['yields'];
+  if (!Array.isArray(yields)) issues.push({ pointer: `${at}/yields`, reason: 'must be an array' });
+  else
+    yields.forEach((y, k) => {
+      if (!isObject(y) || typeof y['material'] !== 'string' || !fraction(y['yield']))
+        issues.push({ pointer: `${at}/yields/${k}`, reason: 'must be {"material", "yield" from 0 to 1, …}' });
+    });
+  for (const list of ['rejectsFeatures', 'tolerates']) {
+    if (!Array.isArray(r[list])) issues.push({ pointer: `${at}/${list}`, reason: 'must be an array' });
+  }
+  if (Array.isArray(r['tolerates']))
+    (r['tolerates'] as unknown[]).forEach((t, k) => {
+      if (!isObject(t) || typeof t['material'] !== 'string' || !fraction(t['maxShare']))
+        issues.push({ pointer: `${at}/tolerates/${k}`, reason: 'must be {"material", "maxShare" from 0 to 1}' });
+    });
+}
+
+/** Route options, checked as strictly as lots: every number finite, every enumeration known. */
+export function checkOptions(value: unknown, where = '/options'): RouteOption[] {
+  if (!Array.isArray(value) || value.length === 0)
+    refuse('route options', [{ pointer: where, reason: 'must list at least one route option' }]);
+  const issues: Issue[] = [];
+  const ids = new Set<string>();
+  value.forEach((o, i) => {
+    const at = `${where}/${i}`;
+    if (!isObject(o)) {
+      issues.push({
+        pointer: at,
+        reason: 'must be {"id", "route", "capacityTonnes", "costEurPerTonne", "processKgCo2ePerTonne", …}',
+      });
+      return;
+    }
+    if (typeof o['id'] !== 'string' || !ID.test(o['id']))
+      issues.push({ pointer: `${at}/id`, reason: 'must be an id without spaces' });
+    else if (ids.has(o['id'])) issues.push({ pointer: `${at}/id`, reason: `"${o['id']}" names two options` });
+    else ids.add(o['id']);
+    routeEntryIssues(o['route'], `${at}/route`, issues);
+    if (o['capacityTonnes'] !== null && !finiteAtLeast0(o['capacityTonnes']))
+      issues.push({ pointer: `${at}/capacityTonnes`, reason: 'must be null (no limit) or a number of tonnes ≥ 0' });
+    for (const f of ['costEurPerTonne', 'processKgCo2ePerTonne']) {
+      if (typeof o[f] !== 'number' || !Number.isFinite(o[f]))
+        issues.push({ pointer: `${at}/${f}`, reason: 'must be a finite number' });
+    }
+    if (o['location'] !== undefined && locationIssue(o['location']))
+      issues.push({ pointer: `${at}/location`, reason: 'must be {"latitude": -90..90, "longitude": -180..180}' });
+    if (o['facility'] !== undefined && typeof o['facility'] !== 'string')
+      issues.push({ pointer: `${at}/facility`, reason: 'must be a location id' });
+  });
+  if (issues.length > 0) refuse('route options', issues);
+  return value as RouteOption[];
 }

@@ -10,9 +10,9 @@
 import type { RouteFamily } from '../assess/routes.js';
 import type { CertificateCheck, Tolerances } from './certificate.js';
 import type { LinearProgram } from './lp.js';
-import type { RoutingModel, RowInfo } from './model.js';
+import { type RoutingModel, type RowInfo, toleranceFor } from './model.js';
 import { type Lot, type RouteOption, throughOption } from './network.js';
-import { DEFAULT_TOLERANCE, type PolicyBody } from './policy.js';
+import type { PolicyBody } from './policy.js';
 
 export const PLAN_FORMAT = 'matterlog-plan/1';
 
@@ -172,7 +172,7 @@ export function planResult(
       totals.recoveredTonnes += v * (t.recovered[j] as number);
       const fam = option.route.family;
       totals.shareByFamily[fam] = (totals.shareByFamily[fam] ?? 0) + v / model.totalTonnes;
-      const tol = policy.contaminationTolerance?.[fam] ?? DEFAULT_TOLERANCE[fam];
+      const tol = toleranceFor(policy, fam);
       for (const [m, perTonne] of Object.entries(throughOption(lot, option, tol).recoveredByMaterial)) {
         totals.recoveredByMaterial[m] = (totals.recoveredByMaterial[m] ?? 0) + v * perTonne;
       }

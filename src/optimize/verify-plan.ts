@@ -10,10 +10,10 @@ import { MatterlogError } from '../ledger/errors.js';
 import { canonicalJson } from '../statements/canonical-json.js';
 import { type CertificateCheck, checkCertificate, DEFAULT_TOLERANCES, type Tolerances } from './certificate.js';
 import { buildModel } from './model.js';
-import { checkLots, type RouteOption } from './network.js';
+import { checkLots, checkOptions } from './network.js';
 import { PLAN_FORMAT, type PlanDocument, planResult } from './plan.js';
 import { checkPolicy } from './policy.js';
-import { continuousLp } from './solve.js';
+import { continuousLp, fixedDecisions } from './solve.js';
 
 export interface VerifyReport {
   /** True when everything the plan claims was proved. */
@@ -41,23 +41,6 @@ const numbers = (v: unknown): v is number[] =>
   Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
 const eur = (v: number) => `${v.toLocaleString('en-US', { maximumFractionDigits: 6 })} EUR`;
 
-function checkOptions(v: unknown): RouteOption[] {
-  if (!Array.isArray(v) || v.length === 0) throw new MatterlogError('invalid_input', 'the plan lists no route options');
-  v.forEach((o, i) => {
-    const ok =
-      isObject(o) &&
-      typeof o['id'] === 'string' &&
-      isObject(o['route']) &&
-      typeof o['route']['family'] === 'string' &&
-      Array.isArray(o['route']['yields']) &&
-      (o['capacityTonnes'] === null || typeof o['capacityTonnes'] === 'number') &&
-      typeof o['costEurPerTonne'] === 'number' &&
-      typeof o['processKgCo2ePerTonne'] === 'number';
-    if (!ok) throw new MatterlogError('invalid_input', `the plan's options[${i}] is not a route option`);
-  });
-  return v as RouteOption[];
-}
-
 /** The plan document, shape-checked: its inputs are checked as strictly as when it was solved. */
 export function readPlan(value: unknown): PlanDocument {
   if (!isObject(value) || value['format'] !== PLAN_FORMAT) {
@@ -66,6 +49,16 @@ export function readPlan(value: unknown): PlanDocument {
   checkPolicy(value['policy']);
   checkLots(value['lots']);
   checkOptions(value['options']);
+  const index = value['policyIndex'];
+  if (index !== null && !(Number.isSafeInteger(index) && (index as number) >= 0)) {
+    throw new MatterlogError('invalid_input', 'policyIndex must be null or the log index of the policy statement');
+  }
+  if (!isObject(value['result'])) {
+    throw new MatterlogError(
+      'invalid_input',
+      'the plan states no result: "result": {"assignments", "totals", "binding", "lots"}',
+    );
+  }
   const cert = value['certificate'];
   if (!isObject(cert) || !numbers(cert['x']) || !numbers(cert['y'])) {
     throw new MatterlogError('invalid_input', 'the plan has no certificate: "certificate": {"x": [...], "y": [...]}');
@@ -83,9 +76,18 @@ function strip(c: CertificateCheck): Omit<CertificateCheck, 'reducedCosts'> {
   return rest;
 }
 
-export function verifyPlan(value: unknown, tolerances: Tolerances = DEFAULT_TOLERANCES): VerifyReport {
+export function verifyPlan(value: unknown, options: { tolerances?: Tolerances; maxPairs?: number } = {}): VerifyReport {
+  const tolerances = options.tolerances ?? DEFAULT_TOLERANCES;
   const plan = readPlan(value);
-  const model = buildModel({ lots: plan.lots, options: plan.options, policy: plan.policy });
+  // A certificate longer than any model of these inputs is refused before the model is built.
+  const most = plan.lots.length * plan.options.length + 2 * plan.options.length;
+  if (plan.certificate.x.length > most) {
+    throw new MatterlogError(
+      'invalid_input',
+      `the certificate has ${plan.certificate.x.length} values; a model of ${plan.lots.length} lots and ${plan.options.length} options has at most ${most} columns`,
+    );
+  }
+  const model = buildModel({ lots: plan.lots, options: plan.options, policy: plan.policy }, options.maxPairs);
   const lp = model.lp;
   const { x, y, relaxationY } = plan.certificate;
   const proved: string[] = [];
@@ -105,7 +107,9 @@ export function verifyPlan(value: unknown, tolerances: Tolerances = DEFAULT_TOLE
       `the certificate has ${x.length} values and ${y.length} duals, but the model the plan's inputs define has ${lp.numCols} columns and ${lp.numRows} rows: it was not solved from these inputs`,
     );
   }
-  const check = checkCertificate(mip ? continuousLp(lp, x) : lp, x, y, { tolerances, checkIntegrality: mip });
+  // For a MIP: the LP with the integer decisions fixed at the plan's values, whose integer flags stay so
+  // that a fractional "whole" truck or an open-half route is caught with the absolute tolerance.
+  const check = checkCertificate(mip ? fixedDecisions(lp, x) : lp, x, y, { tolerances, checkIntegrality: mip });
   let relaxation: CertificateCheck | undefined;
   if (check.primalFeasible) {
     proved.push(

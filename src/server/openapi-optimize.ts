@@ -40,7 +40,8 @@ export const optimizePaths: Record<string, unknown> = {
     post: {
       summary: 'Route lots under a policy: the optimal plan with its certificate, and what the certificate proves',
       description:
-        'An LP, or a MIP when the policy has fixed costs, minimum batches or truckloads. Nothing is stored. An infeasible policy is a 422 problem whose `conflict` lists the constraints that cannot all hold and by how much.',
+        'An LP, or a MIP when the policy has fixed costs, minimum batches or truckloads. Nothing is stored. Needs an actor token or the operator token. An infeasible policy is a 422 problem whose `conflict` lists the constraints that cannot all hold and by how much.',
+      security: [{ operatorToken: [] }],
       requestBody: { content: json(solveBody) },
       responses: {
         '200': { description: '{"plan", "report", "solveMs"}', content: json(object) },
@@ -55,6 +56,7 @@ export const optimizePaths: Record<string, unknown> = {
   '/optimize/compare': {
     post: {
       summary: 'The same lots under several policies, side by side (totals, or why a policy cannot be met)',
+      security: [{ operatorToken: [] }],
       requestBody: {
         content: json({
           type: 'object',

@@ -20,13 +20,16 @@ import { OptimizeService, type PolicyRef } from '../app/optimize-service.js';
 import { WorkerSolver } from '../app/solver-pool.js';
 import { MatterlogError } from '../ledger/errors.js';
 import type { LpSolver } from '../optimize/lp.js';
-import type { RouteOption } from '../optimize/network.js';
+import { checkOptions, type RouteOption } from '../optimize/network.js';
 import { checkPolicy } from '../optimize/policy.js';
 import { verifyPlan } from '../optimize/verify-plan.js';
 import { bearerToken } from './auth.js';
 import { ingestOf, limitBody, readJson } from './routes-statements.js';
 
 const MAX_REQUEST = 256 * 1024 * 1024;
+/** Anyone may verify a plan; the model it rebuilds is bounded so that nobody can make the server build a huge one. */
+const PUBLIC_VERIFY_BYTES = 64 * 1024 * 1024;
+const PUBLIC_VERIFY_PAIRS = 2_500_000;
 const MAX_COMPARE = 10;
 
 async function policyOf(service: OptimizeService, v: unknown, at: string): Promise<PolicyRef> {
@@ -40,7 +43,7 @@ async function policyOf(service: OptimizeService, v: unknown, at: string): Promi
 async function optionsOf(service: OptimizeService, v: unknown): Promise<RouteOption[]> {
   if (v === undefined) return service.options();
   if (v === 'catalog') return service.options({ catalog: true });
-  if (Array.isArray(v)) return v as RouteOption[];
+  if (Array.isArray(v)) return checkOptions(v);
   if (typeof v === 'object' && v !== null && typeof (v as { actor?: unknown }).actor === 'string') {
     return service.options({ actor: (v as { actor: string }).actor });
   }
@@ -63,7 +66,13 @@ export function optimizeRoutes(app: Hono, log: LogService, solver?: LpSolver): v
     return service;
   };
 
-  app.post('/optimize', limitBody(MAX_REQUEST, 'send fewer lots per plan'), async (c) => {
+  // Solving costs CPU and memory: only registered actors (their token) and the operator may ask.
+  const authenticated = async (c: Context, next: () => Promise<void>) => {
+    await uploader(c, log);
+    await next();
+  };
+
+  app.post('/optimize', authenticated, limitBody(MAX_REQUEST, 'send fewer lots per plan'), async (c) => {
     const body = await readJson(c);
     const s = optimizer();
     const policy = await policyOf(s, body['policy'], 'policy');
@@ -75,7 +84,7 @@ export function optimizeRoutes(app: Hono, log: LogService, solver?: LpSolver): v
     return c.json({ plan, report: verifyPlan(plan), solveMs });
   });
 
-  app.post('/optimize/compare', limitBody(MAX_REQUEST, 'send fewer lots'), async (c) => {
+  app.post('/optimize/compare', authenticated, limitBody(MAX_REQUEST, 'send fewer lots'), async (c) => {
     const body = await readJson(c);
     const s = optimizer();
     const list = body['policies'];
@@ -88,9 +97,13 @@ export function optimizeRoutes(app: Hono, log: LogService, solver?: LpSolver): v
     return c.json({ comparison: await s.compare(policies, body['lots'], await optionsOf(s, body['options'])) });
   });
 
-  app.post('/plans/verify', limitBody(MAX_REQUEST, 'a plan document is at most 256 MiB'), async (c) => {
-    return c.json(verifyPlan(await readJson(c)));
-  });
+  app.post(
+    '/plans/verify',
+    limitBody(PUBLIC_VERIFY_BYTES, 'verify larger plans offline with matterlog verify-plan'),
+    async (c) => {
+      return c.json(verifyPlan(await readJson(c), { maxPairs: PUBLIC_VERIFY_PAIRS }));
+    },
+  );
 
   app.post(
     '/plans',

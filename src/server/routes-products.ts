@@ -47,6 +47,8 @@ export function productRoutes(app: Hono, log: LogService): void {
   app.get('/products/:id/assessment', async (c) => {
     const q = params(c.req.queries(), ['version', 'routes', 'facility']);
     const routes = list(q['routes']);
+    if (routes && routes.length === 0)
+      throw bad('routes', 'lists no route: give route ids separated by commas, or leave it out');
     return c.json(
       await products.assess(c.req.param('id'), {
         ...(q['version'] !== undefined ? { version: q['version'] } : {}),

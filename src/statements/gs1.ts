@@ -34,7 +34,8 @@ export function digitalLinkGtin(uri: string): string | null {
   return m ? normaliseGtin(m[1] as string) : null;
 }
 
-const SGTIN_URN = /^urn:epc:(?:id:sgtin|idpat:sgtin|class:lgtin):(\d+)\.(\d+)\.[^.]*$/;
+// The serial or lot after the second dot may itself hold dots (TDS 2.0 allows them); it may not be empty.
+const SGTIN_URN = /^urn:epc:(?:id:sgtin|idpat:sgtin|class:lgtin):(\d+)\.(\d+)\.(.+)$/;
 
 /**
  * The GTIN-14 an EPC or EPC class names: an SGTIN (`urn:epc:id:sgtin:…`), an

@@ -34,8 +34,13 @@ function statement(key: typeof recycler, kind: StatementKind, body: unknown): st
   );
 }
 
-const post = (path: string, body: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
-  app.request(path, { method: 'POST', headers, body: JSON.stringify(body) });
+const anonymous = { 'Content-Type': 'application/json' };
+/** Solving needs a token: the operator's here, unless a test says otherwise. */
+const post = (
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = path.startsWith('/optimize') ? operator : anonymous,
+) => app.request(path, { method: 'POST', headers, body: JSON.stringify(body) });
 
 async function submit(...notes: string[]) {
   return post('/statements', { statements: notes });
@@ -70,11 +75,35 @@ describe('policies and plans through the log', () => {
     const versions = (await (await app.request('/policies/plant-7.pet')).json()) as { versions: unknown[] };
     expect(versions.versions).toEqual([{ version: 'v1', index: at }]);
 
+    expect((await post('/optimize', { policy: 'plant-7.pet', lots: LOTS, options: OPTIONS }, anonymous)).status).toBe(
+      401,
+    );
     const solved = await post('/optimize', { policy: 'plant-7.pet', lots: LOTS, options: OPTIONS });
     expect(solved.status).toBe(200);
-    const { plan, report } = (await solved.json()) as { plan: PlanDocument; report: VerifyReport };
-    expect(plan.policyIndex).toBe(at);
-    expect(plan.result.totals.objective).toBeCloseTo(-3536, 9);
+    const byHand = (await solved.json()) as { plan: PlanDocument; report: VerifyReport };
+    expect(byHand.plan.policyIndex).toBe(at);
+    expect(byHand.plan.result.totals.objective).toBeCloseTo(-3536, 9);
+    expect(byHand.report.ok).toBe(true);
+
+    // Published plans route over real routes only: the hand instance's plants are nobody's.
+    const invented = (await (await post('/plans', byHand.plan, operator)).json()) as { sha256: string };
+    const refusedInvented = await submit(
+      statement(recycler, 'plan', {
+        document: invented.sha256,
+        policy: { id: 'plant-7.pet', version: 'v1', index: at },
+        kind: 'lp',
+        lots: 2,
+        tonnes: 14,
+        objective: byHand.report.objective,
+        provenGap: byHand.report.provenGap,
+      }),
+    );
+    expect(((await refusedInvented.json()) as { detail: string }).detail).toMatch(
+      /route option 0 \("mech"\) of the plan document is neither a catalog route nor a route published in the log/,
+    );
+
+    const catalog = await post('/optimize', { policy: 'plant-7.pet', lots: LOTS, options: 'catalog' });
+    const { plan, report } = (await catalog.json()) as { plan: PlanDocument; report: VerifyReport };
     expect(report.ok).toBe(true);
 
     expect((await post('/plans', plan)).status).toBe(401);
@@ -101,6 +130,8 @@ describe('policies and plans through the log', () => {
     const wrong = await submit(statement(recycler, 'plan', { ...body, objective: -4000 }));
     expect(wrong.status).toBe(400);
     expect(((await wrong.json()) as { refused: { pointer: string }[] }).refused[0]?.pointer).toBe('/body/objective');
+    const heavy = await submit(statement(recycler, 'plan', { ...body, tonnes: 1e9 }));
+    expect(((await heavy.json()) as { refused: { pointer: string }[] }).refused[0]?.pointer).toBe('/body/tonnes');
     const ghost = await submit(statement(recycler, 'plan', { ...body, document: 'a'.repeat(64) }));
     expect(((await ghost.json()) as { detail: string }).detail).toMatch(/is not stored here: upload it first/);
     const elsewhere = await submit(statement(recycler, 'plan', { ...body, policy: { ...body.policy, index: at + 1 } }));
@@ -111,7 +142,7 @@ describe('policies and plans through the log', () => {
   it('refuses a plan document solved under another policy than the one it names', async () => {
     const at = await index(await submit(statement(recycler, 'policy', POLICY)));
     const solved = (await (
-      await post('/optimize', { policy: { ...POLICY, minRecoveryRate: 0.8 }, lots: LOTS, options: OPTIONS })
+      await post('/optimize', { policy: { ...POLICY, minRecoveryRate: 0.8 }, lots: LOTS, options: 'catalog' })
     ).json()) as {
       plan: PlanDocument;
       report: VerifyReport;

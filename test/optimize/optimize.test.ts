@@ -153,6 +153,15 @@ describe('a MIP: a fixed cost to use the chemical plant', () => {
     expect(verifyPlan(plan).ok).toBe(true);
   });
 
+  it('a MIP plan with a fractional truck fails verification, however large the bound', async () => {
+    const plan = clone(await solve({ truckload: { tonnes: 4, costEur: 10 } }));
+    const trucks = plan.certificate.x.length - 3; // the last columns: trucks at mech, chem, landfill
+    plan.certificate.x[trucks] = (plan.certificate.x[trucks] as number) + 0.5;
+    const report = verifyPlan(plan);
+    expect(report.ok).toBe(false);
+    expect(report.notProved.join('\n')).toMatch(/trucks\[mech\] = 3\.5 is not a whole number/);
+  });
+
   it('whole truckloads of 4 t at 10 EUR each', async () => {
     // mech's 10 t take 3 trucks, chem's 4 t one: 40 EUR on top of the LP's −3672; sending 2 t less to mech
     // would save a truck (10 EUR) but cost 200.
