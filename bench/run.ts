@@ -17,6 +17,7 @@ import { benchAssess } from './assess.js';
 import { benchEpcis } from './epcis-validate.js';
 import { type BenchContext, errorMessage, removeDir } from './fixtures.js';
 import { loadAverage, machineInfo, probePostgres } from './machine.js';
+import { benchOptimize } from './optimize.js';
 import { benchPortfolio } from './portfolio.js';
 import { benchProofs } from './proof-latency.js';
 import { formatTable, machineLines, type ResultRow, type RunReport, writeReport } from './report.js';
@@ -43,6 +44,11 @@ const BENCHMARKS: { name: string; what: string; run(ctx: BenchContext): Promise<
     name: 'portfolio',
     what: "a producer's portfolio (100,000 products, 300,000 market rows) summarised from the read model",
     run: benchPortfolio,
+  },
+  {
+    name: 'optimize',
+    what: 'routing plans for 1,000 to 1,000,000 lots × 20 routes, LP and MIP: HiGHS through optimize(), and glpk.js',
+    run: benchOptimize,
   },
 ];
 
