@@ -23,7 +23,7 @@
  * row leave a gap against the published model.
  */
 import { ExactSum } from './exact-sum.js';
-import type { LinearProgram } from './lp.js';
+import { columnName, type LinearProgram } from './lp.js';
 
 export interface Tolerances {
   /** Largest violation of a row or bound accepted as feasible, relative to max(1, |bound|). */
@@ -94,7 +94,7 @@ export function checkCertificate(
   const tol = options.tolerances ?? DEFAULT_TOLERANCES;
   const lower = options.colLower ?? lp.colLower;
   const upper = options.colUpper ?? lp.colUpper;
-  const name = (j: number) => lp.colNames[j] ?? `column ${j}`;
+  const name = (j: number) => columnName(lp, j);
   const rowName = (i: number) => lp.rowNames[i] ?? `row ${i}`;
   if (x.length !== lp.numCols || y.length !== lp.numRows) {
     throw new RangeError(

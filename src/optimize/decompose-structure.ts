@@ -10,7 +10,7 @@
  * the exact finish all at once.
  */
 import { MatterlogError } from '../ledger/errors.js';
-import type { LinearProgram } from './lp.js';
+import { columnName, type LinearProgram } from './lp.js';
 
 export interface LotStructure {
   lp: LinearProgram;
@@ -52,7 +52,7 @@ export function lotStructure(lp: LinearProgram, lots: number): LotStructure {
     for (let e = aStart[j] as number; e < (aStart[j + 1] as number); e++) {
       const r = aIndex[e] as number;
       if (r >= lots) continue;
-      if (lot >= 0 || aValue[e] !== 1) notDecomposable(`column ${lp.colNames[j] ?? j} is not one lot's option`);
+      if (lot >= 0 || aValue[e] !== 1) notDecomposable(`column ${columnName(lp, j)} is not one lot's option`);
       lot = r;
     }
     if (lot < 0) {
@@ -65,7 +65,7 @@ export function lotStructure(lp: LinearProgram, lots: number): LotStructure {
   while (current < lots) lotStart[++current] = globalStart;
   for (let j = 0; j < numCols; j++) {
     if (!Number.isFinite(colLower[j] as number) || !Number.isFinite(colUpper[j] as number)) {
-      notDecomposable(`column ${lp.colNames[j] ?? j} has an infinite bound`);
+      notDecomposable(`column ${columnName(lp, j)} has an infinite bound`);
     }
   }
 

@@ -25,9 +25,14 @@ export interface LinearProgram {
   aValue: Float64Array;
   /** 1 where the column must take an integer value (a MIP); absent for an LP. */
   integer?: Uint8Array;
-  /** Names, for explanations and solver logs. */
-  colNames: string[];
+  /** Names, for explanations and solver logs; columns may be named on demand (a million names cost time). */
+  colNames: readonly string[] | ((j: number) => string);
   rowNames: string[];
+}
+
+/** Column j's name. */
+export function columnName(lp: Pick<LinearProgram, 'colNames'>, j: number): string {
+  return typeof lp.colNames === 'function' ? lp.colNames(j) : (lp.colNames[j] ?? `column ${j}`);
 }
 
 export type SolveStatus = 'optimal' | 'infeasible' | 'unbounded' | 'time-limit' | 'error';

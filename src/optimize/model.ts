@@ -18,10 +18,13 @@
  * transport) + CO2e price × emissions − valueWeight × value of the material
  * recovered; plus fixed and truck costs.
  */
+
+import { warmKgPerKg } from '../assess/materials.js';
 import type { RouteFamily } from '../assess/routes.js';
+import { routeYield } from '../assess/routes.js';
 import { MatterlogError } from '../ledger/errors.js';
 import type { LinearProgram } from './lp.js';
-import { distanceKm, type Lot, type RouteOption, throughOption } from './network.js';
+import { distanceKm, type Lot, type RouteOption } from './network.js';
 import { DEFAULT_TOLERANCE, DEFAULT_TRANSPORT_EUR_PER_TKM, type PolicyBody } from './policy.js';
 
 export type RowKind =
@@ -59,13 +62,14 @@ export interface FlowTerms {
 export interface RoutingModel {
   lp: LinearProgram;
   rows: RowInfo[];
-  columns: ColumnInfo[];
+  /** What column j is (flows first, then the MIP's integer columns). */
+  column(j: number): ColumnInfo;
   /** Indexed by flow column (flow columns come first, 0 … flowCount − 1). */
   terms: FlowTerms;
   flowCount: number;
   totalTonnes: number;
-  /** Lot × option pairs the model leaves out, with why (for explanations). */
-  refusals: Map<number, { option: number; reason: string }[]>;
+  /** Lot × option pairs the model leaves out, with why (`refusalReason` says it in words). */
+  refusals: Map<number, Refusal[]>;
   mip: boolean;
 }
 
@@ -73,6 +77,39 @@ export interface ModelInput {
   lots: readonly Lot[];
   options: readonly RouteOption[];
   policy: PolicyBody;
+}
+
+/** Why an option cannot take a lot: too much foreign material, or nothing it recovers. */
+export interface Refusal {
+  option: number;
+  /** Share of the lot that is contamination or material the route does not take. */
+  foreign: number;
+  tolerance: number;
+  /** True when the share is tolerated but the route recovers none of the lot. */
+  nothing: boolean;
+}
+
+export function refusalReason(r: Refusal): string {
+  return r.nothing
+    ? 'the route recovers none of the lot’s materials'
+    : `${(100 * r.foreign).toFixed(1)}% of the lot is contamination or material the route does not take; it tolerates ${(100 * r.tolerance).toFixed(1)}%`;
+}
+
+interface MaterialThrough {
+  /** The route's yield for the material, 0 when it does not take it. */
+  yield: number;
+  /** kg CO2e per kg through the route's WARM pathway, or null. */
+  warm: number | null;
+  price: number;
+}
+
+function materialThrough(o: RouteOption, m: string, price: number): MaterialThrough {
+  const y = routeYield(o.route, m);
+  return {
+    yield: y ? y.yield : 0,
+    warm: o.route.warmPathway ? warmKgPerKg(m, o.route.warmPathway) : null,
+    price,
+  };
 }
 
 /** EUR per tonne of recovered `m`: an exact id's price, else its family's (`family/*`), else 0. */
@@ -180,51 +217,98 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
   const value = new Growable();
   const co2 = new Growable();
   const recovered = new Growable();
-  const columns: ColumnInfo[] = [];
-  const entryRows: number[] = [];
-  const entryValues: number[] = [];
-  const starts: number[] = [];
-  const refusals = new Map<number, { option: number; reason: string }[]>();
+  const flowLot = new Growable();
+  const flowOption = new Growable();
+  const integerInfo: ColumnInfo[] = [];
+  const entryRows = new Growable(4096);
+  const entryValues = new Growable(4096);
+  const starts = new Growable();
+  const refusals = new Map<number, Refusal[]>();
+  const caches = options.map(() => new Map<string, MaterialThrough>());
+  const family = options.map((o) => o.route.family);
+  const recovers = options.map((o) => o.route.outcome === 'recycling' || o.route.outcome === 'organic-recycling');
+  const optionPlace = options.map((o) => o.location);
   lots.forEach((lot, i) => {
     let any = false;
-    options.forEach((o, r) => {
-      const t = throughOption(lot, o, tolerance[r] as number);
-      if (t.refused) {
+    const composition = Object.entries(lot.composition);
+    const contamination = lot.contamination ?? 0;
+    for (let r = 0; r < options.length; r++) {
+      const o = options[r] as RouteOption;
+      // The same arithmetic, in the same order, as throughOption (network.ts), with each
+      // material's yield and emission factor looked up once per option rather than per lot.
+      const cache = caches[r] as Map<string, MaterialThrough>;
+      let unaccepted = 0;
+      let recoveredShare = 0;
+      let valueEur = 0;
+      let kg = o.processKgCo2ePerTonne;
+      for (const [m, share] of composition) {
+        let t = cache.get(m);
+        if (!t) {
+          t = materialThrough(o, m, priceOf(prices, m));
+          cache.set(m, t);
+        }
+        if (t.yield === 0) unaccepted += share;
+        else if (recovers[r]) {
+          const tonnes = share * t.yield;
+          recoveredShare += tonnes;
+          valueEur += tonnes * t.price;
+        }
+        if (t.warm !== null) kg += share * t.warm * 1000;
+      }
+      const foreign = recovers[r] && !o.route.acceptsMixtures ? contamination + unaccepted : contamination;
+      if (foreign > (tolerance[r] as number) + 1e-12 || (recovers[r] && recoveredShare === 0)) {
         const list = refusals.get(i) ?? [];
-        list.push({ option: r, reason: t.refused });
+        list.push({
+          option: r,
+          foreign,
+          tolerance: tolerance[r] as number,
+          nothing: foreign <= (tolerance[r] as number) + 1e-12,
+        });
         refusals.set(i, list);
-        return;
+        continue;
       }
       any = true;
-      let valueEur = 0;
-      for (const [m, tonnes] of Object.entries(t.recoveredByMaterial)) valueEur += tonnes * priceOf(prices, m);
-      const transportEur = perTkm * distanceKm(lot.location, o.location);
-      const c =
-        costWeight * (o.costEurPerTonne + transportEur) + (co2Price * t.kgCo2ePerTonne) / 1000 - valueWeight * valueEur;
-      columns.push({ kind: 'flow', lot: i, option: r });
+      const transportEur = perTkm * distanceKm(lot.location, optionPlace[r]);
+      const c = costWeight * (o.costEurPerTonne + transportEur) + (co2Price * kg) / 1000 - valueWeight * valueEur;
+      flowLot.push(i);
+      flowOption.push(r);
       starts.push(entryRows.length);
       cost.push(c);
       upper.push(Math.min(lot.massTonnes, capacity[r] ?? Number.POSITIVE_INFINITY));
       processing.push(o.costEurPerTonne);
       transport.push(transportEur);
       value.push(valueEur);
-      co2.push(t.kgCo2ePerTonne);
-      recovered.push(t.recoveredPerTonne);
-      const add = (row: number, v: number) => {
-        if (row >= 0 && v !== 0) {
-          entryRows.push(row);
-          entryValues.push(v);
+      co2.push(kg);
+      recovered.push(recoveredShare);
+      entryRows.push(i);
+      entryValues.push(1);
+      const cap = capacityRow[r] as number;
+      if (cap >= 0) {
+        entryRows.push(cap);
+        entryValues.push(1);
+      }
+      if (recoveryRow >= 0 && recoveredShare !== 0) {
+        entryRows.push(recoveryRow);
+        entryValues.push(recoveredShare);
+      }
+      const fam = family[r];
+      if (landfillRow >= 0 && fam === 'landfill') {
+        entryRows.push(landfillRow);
+        entryValues.push(1);
+      }
+      if (energyRow >= 0 && fam === 'energy-recovery') {
+        entryRows.push(energyRow);
+        entryValues.push(1);
+      }
+      for (const f of familyRows) {
+        if (f.family === fam) {
+          entryRows.push(f.row);
+          entryValues.push(1);
         }
-      };
-      add(i, 1);
-      add(capacityRow[r] as number, 1);
-      add(recoveryRow, t.recoveredPerTonne);
-      if (o.route.family === 'landfill') add(landfillRow, 1);
-      if (o.route.family === 'energy-recovery') add(energyRow, 1);
-      for (const f of familyRows) if (f.family === o.route.family) add(f.row, 1);
-    });
+      }
+    }
     if (!any) {
-      const why = (refusals.get(i) ?? []).map((x) => `${options[x.option]?.id}: ${x.reason}`).join('; ');
+      const why = (refusals.get(i) ?? []).map((x) => `${options[x.option]?.id}: ${refusalReason(x)}`).join('; ');
       throw new MatterlogError(
         'invalid_input',
         `lot "${lot.id}" has nowhere to go: no route option accepts it (${why})`,
@@ -234,14 +318,16 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
       );
     }
   });
-  const flowCount = columns.length;
+  const flowCount = flowLot.length;
+  const lotOf = flowLot.done();
+  const optionOf = flowOption.done();
 
   // MIP columns and linking rows.
   const integerCols: number[] = [];
   const fixed = policy.fixedCostsEur ?? {};
   const batch = policy.minBatchTonnes ?? {};
   const byOption: number[][] = options.map(() => []);
-  for (let j = 0; j < flowCount; j++) (byOption[(columns[j] as { option: number }).option] as number[]).push(j);
+  for (let j = 0; j < flowCount; j++) (byOption[optionOf[j] as number] as number[]).push(j);
   const flowsOf = (r: number) => byOption[r] as number[];
   const linkEntries: { col: number; row: number; value: number }[] = [];
   options.forEach((o, r) => {
@@ -258,8 +344,8 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
       const b = own(batch, o.id);
       const batchRow = b !== undefined ? policyRow('min-batch', o.id) : -1;
       if (batchRow >= 0) for (const j of flows) linkEntries.push({ col: j, row: batchRow, value: 1 });
-      columns.push({ kind: 'open', option: r });
-      const col = columns.length - 1;
+      integerInfo.push({ kind: 'open', option: r });
+      const col = flowCount + integerInfo.length - 1;
       integerCols.push(col);
       cost.push(own(fixed, o.id) ?? 0);
       upper.push(1);
@@ -269,8 +355,8 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
     if (policy.truckload) {
       const row = policyRow('truckload', o.id);
       for (const j of flows) linkEntries.push({ col: j, row, value: 1 });
-      columns.push({ kind: 'trucks', option: r });
-      const col = columns.length - 1;
+      integerInfo.push({ kind: 'trucks', option: r });
+      const col = flowCount + integerInfo.length - 1;
       integerCols.push(col);
       cost.push(policy.truckload.costEur);
       upper.push(Math.ceil(reach / policy.truckload.tonnes - 1e-9));
@@ -285,7 +371,11 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
     list.push({ row: e.row, value: e.value });
     extra.set(e.col, list);
   }
-  const numCols = columns.length;
+  const numCols = flowCount + integerInfo.length;
+  const column = (j: number): ColumnInfo =>
+    j < flowCount
+      ? { kind: 'flow', lot: lotOf[j] as number, option: optionOf[j] as number }
+      : (integerInfo[j - flowCount] as ColumnInfo);
   const aStart = new Int32Array(numCols + 1);
   const nnz = entryRows.length + linkEntries.length;
   const aIndex = new Int32Array(nnz);
@@ -294,10 +384,10 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
   for (let j = 0; j < numCols; j++) {
     aStart[j] = k;
     if (j < flowCount) {
-      const end = j + 1 < flowCount ? (starts[j + 1] as number) : entryRows.length;
-      for (let e = starts[j] as number; e < end; e++) {
-        aIndex[k] = entryRows[e] as number;
-        aValue[k++] = entryValues[e] as number;
+      const end = j + 1 < flowCount ? (starts.data[j + 1] as number) : entryRows.length;
+      for (let e = starts.data[j] as number; e < end; e++) {
+        aIndex[k] = entryRows.data[e] as number;
+        aValue[k++] = entryValues.data[e] as number;
       }
     }
     for (const e of extra.get(j) ?? []) {
@@ -333,9 +423,10 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
 
   const integer = integerCols.length > 0 ? new Uint8Array(numCols) : undefined;
   for (const j of integerCols) (integer as Uint8Array)[j] = 1;
-  const colNames = columns.map((c) =>
-    c.kind === 'flow' ? `x[${lots[c.lot]?.id},${options[c.option]?.id}]` : `${c.kind}[${options[c.option]?.id}]`,
-  );
+  const colNames = (j: number): string => {
+    const c = column(j);
+    return c.kind === 'flow' ? `x[${lots[c.lot]?.id},${options[c.option]?.id}]` : `${c.kind}[${options[c.option]?.id}]`;
+  };
   const lp: LinearProgram = {
     numCols,
     numRows,
@@ -354,7 +445,7 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
   return {
     lp,
     rows,
-    columns,
+    column,
     terms: {
       processingEur: processing.done(),
       transportEur: transport.done(),

@@ -10,7 +10,7 @@
 import type { RouteFamily } from '../assess/routes.js';
 import type { CertificateCheck, Tolerances } from './certificate.js';
 import type { LinearProgram } from './lp.js';
-import { type RoutingModel, type RowInfo, toleranceFor } from './model.js';
+import { type RoutingModel, type RowInfo, refusalReason, toleranceFor } from './model.js';
 import { type Lot, type RouteOption, throughOption } from './network.js';
 import type { PolicyBody } from './policy.js';
 
@@ -129,7 +129,7 @@ export function planResult(
     alternatives: [],
     refused: (model.refusals.get(i) ?? []).map((r) => ({
       option: (options[r.option] as RouteOption).id,
-      reason: r.reason,
+      reason: refusalReason(r),
     })),
   }));
   const t = model.terms;
@@ -149,7 +149,7 @@ export function planResult(
   };
   const alternatives: { option: string; eurPerTonne: number }[][] = lots.map(() => []);
   for (let j = 0; j < lp.numCols; j++) {
-    const c = model.columns[j];
+    const c = model.column(j);
     const v = x[j] as number;
     if (!c) continue;
     if (c.kind !== 'flow') {

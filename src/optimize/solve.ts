@@ -10,7 +10,7 @@
 import { MatterlogError } from '../ledger/errors.js';
 import { checkCertificate, DEFAULT_TOLERANCES } from './certificate.js';
 import { solveDecomposed, solveDecomposedLp } from './decompose.js';
-import type { LinearProgram, LpSolution, LpSolver, SolveOptions } from './lp.js';
+import { columnName, type LinearProgram, type LpSolution, type LpSolver, type SolveOptions } from './lp.js';
 import { buildModel, type RoutingModel } from './model.js';
 import type { Lot, RouteOption } from './network.js';
 import { PLAN_FORMAT, type PlanDocument, planResult } from './plan.js';
@@ -191,7 +191,8 @@ async function infeasibility(
     aStart,
     aIndex,
     aValue,
-    colNames: [...lp.colNames, ...slacks.map((s) => `violation[${lp.rowNames[s.row]}]`)],
+    colNames: (j: number) =>
+      j < lp.numCols ? columnName(lp, j) : `violation[${lp.rowNames[(slacks[j - lp.numCols] as { row: number }).row]}]`,
   };
   const lots = model.rows.filter((r) => r.kind === 'lot').length;
   const s = decompose ? await solveDecomposedLp(elastic, lots, solver) : await solver.solve(elastic);

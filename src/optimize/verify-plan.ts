@@ -7,7 +7,6 @@
  * in words what was and was not proved.
  */
 import { MatterlogError } from '../ledger/errors.js';
-import { canonicalJson } from '../statements/canonical-json.js';
 import { type CertificateCheck, checkCertificate, DEFAULT_TOLERANCES, type Tolerances } from './certificate.js';
 import { buildModel } from './model.js';
 import { checkLots, checkOptions } from './network.js';
@@ -74,6 +73,25 @@ export function readPlan(value: unknown): PlanDocument {
 function strip(c: CertificateCheck): Omit<CertificateCheck, 'reducedCosts'> {
   const { reducedCosts: _r, ...rest } = c;
   return rest;
+}
+
+/** Whether two JSON values are equal, objects compared member by member in any order. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k) || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+      return false;
+  }
+  return true;
 }
 
 export function verifyPlan(value: unknown, options: { tolerances?: Tolerances; maxPairs?: number } = {}): VerifyReport {
@@ -151,8 +169,8 @@ export function verifyPlan(value: unknown, options: { tolerances?: Tolerances; m
     }
   }
   const recomputed = planResult(model, plan.lots, plan.options, plan.policy, x, y, check);
-  // Compared in canonical form: a stored plan is canonical JSON, whose member order is not the code's.
-  const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+  // Compared as JSON values, whatever the member order: a stored plan is canonical JSON, whose order is not the code's.
+  const same = sameJson;
   if (same(recomputed, plan.result)) {
     proved.push('every assignment, total, shadow price and explanation the plan states follows from its certificate');
   } else {
