@@ -31,9 +31,7 @@ describe('the routing model', () => {
     const dirty = [{ id: 'C', massTonnes: 1, composition: { 'polymer/PET': 0.9 }, contamination: 0.1 }];
     const m = buildModel({ lots: dirty, options: OPTIONS, policy: policy() });
     expect(Array.from({ length: m.lp.numCols }, (_, j) => columnName(m.lp, j))).toEqual(['x[C,chem]', 'x[C,landfill]']);
-    expect(refusalReason(m.refusals.get(0)?.[0] as Refusal)).toMatch(
-      /10\.0% of the lot is contamination .* tolerates 5\.0%/,
-    );
+    expect(refusalReason(m.refusals(0)[0] as Refusal)).toMatch(/10\.0% of the lot is contamination .* tolerates 5\.0%/);
   });
 });
 

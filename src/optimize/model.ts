@@ -69,7 +69,7 @@ export interface RoutingModel {
   flowCount: number;
   totalTonnes: number;
   /** Lot × option pairs the model leaves out, with why (`refusalReason` says it in words). */
-  refusals: Map<number, Refusal[]>;
+  refusals(lot: number): Refusal[];
   mip: boolean;
 }
 
@@ -223,7 +223,20 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
   const entryRows = new Growable(4096);
   const entryValues = new Growable(4096);
   const starts = new Growable();
-  const refusals = new Map<number, Refusal[]>();
+  // Refused pairs are most pairs on real instances: kept as flat numbers, turned into objects on demand.
+  const refusedOption = new Growable();
+  const refusedForeign = new Growable();
+  const refusedFrom = new Int32Array(lots.length + 1);
+  const refusals = (lot: number): Refusal[] => {
+    const out: Refusal[] = [];
+    for (let k = refusedFrom[lot] as number; k < (refusedFrom[lot + 1] as number); k++) {
+      const r = refusedOption.data[k] as number;
+      const foreign = refusedForeign.data[k] as number;
+      const tol = tolerance[r] as number;
+      out.push({ option: r, foreign, tolerance: tol, nothing: foreign <= tol + 1e-12 });
+    }
+    return out;
+  };
   const caches = options.map(() => new Map<string, MaterialThrough>());
   const family = options.map((o) => o.route.family);
   const recovers = options.map((o) => o.route.outcome === 'recycling' || o.route.outcome === 'organic-recycling');
@@ -257,14 +270,8 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
       }
       const foreign = recovers[r] && !o.route.acceptsMixtures ? contamination + unaccepted : contamination;
       if (foreign > (tolerance[r] as number) + 1e-12 || (recovers[r] && recoveredShare === 0)) {
-        const list = refusals.get(i) ?? [];
-        list.push({
-          option: r,
-          foreign,
-          tolerance: tolerance[r] as number,
-          nothing: foreign <= (tolerance[r] as number) + 1e-12,
-        });
-        refusals.set(i, list);
+        refusedOption.push(r);
+        refusedForeign.push(foreign);
         continue;
       }
       any = true;
@@ -307,8 +314,11 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
         }
       }
     }
+    refusedFrom[i + 1] = refusedOption.length;
     if (!any) {
-      const why = (refusals.get(i) ?? []).map((x) => `${options[x.option]?.id}: ${refusalReason(x)}`).join('; ');
+      const why = refusals(i)
+        .map((x) => `${options[x.option]?.id}: ${refusalReason(x)}`)
+        .join('; ');
       throw new MatterlogError(
         'invalid_input',
         `lot "${lot.id}" has nowhere to go: no route option accepts it (${why})`,

@@ -127,7 +127,7 @@ export function planResult(
     lot: l.id,
     to: [],
     alternatives: [],
-    refused: (model.refusals.get(i) ?? []).map((r) => ({
+    refused: model.refusals(i).map((r) => ({
       option: (options[r.option] as RouteOption).id,
       reason: refusalReason(r),
     })),
