@@ -12,7 +12,7 @@ import { runAction } from './common.js';
 import { joinUrl, request } from './http-client.js';
 import { info, printJson } from './output.js';
 import { comparisonTable, planTable } from './plan-output.js';
-import { readText } from './remote.js';
+import { operatorOptions, operatorToken, readText } from './remote.js';
 
 function readJsonFile(file: string, what: string): unknown {
   const text = readText(file);
@@ -36,10 +36,10 @@ function policyFile(ref: string): PolicyRef | null {
   return { body: checkPolicy(readJsonFile(ref, 'policy')), index: null };
 }
 
-async function post(url: string, path: string, body: unknown): Promise<unknown> {
+async function post(url: string, path: string, body: unknown, token: string): Promise<unknown> {
   const res = await request(joinUrl(url, path), {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
   return res.json();
@@ -55,16 +55,21 @@ interface Opts {
   out?: string;
   json?: boolean;
   timeLimit?: number;
+  token?: string;
+  tokenFile?: string;
 }
 
 export function optimizeCommand(setExit: (code: number) => void): Command {
-  return new Command('optimize')
+  return operatorOptions(new Command('optimize'))
     .summary('route lots to recycling under a policy: the optimal plan, with a certificate anyone can check')
     .description(
       'Solves the routing of the lots (a JSON file {"lots": [{"id", "massTonnes", "composition": {material: fraction}, "contamination"?, "location"?}]}) under a policy (a JSON policy body or a signed policy statement; with --url, also the id of a policy in the log, "id" or "id@version") with HiGHS on a worker thread. An LP, or a MIP when the policy has fixed costs, minimum batches or truckloads. Prints where the lots go, the totals, the binding constraints with their shadow prices, and what the certificate proves; --out writes the plan document for "matterlog verify-plan" and publication. --compare solves the same lots under several policies side by side. Without --url everything runs here; with --url the server solves, with the routes and policies published in its log. Exit 2 when the policy cannot be met (the conflicting constraints are named).',
     )
     .option('--policy <file|id>', 'the policy: a file, or with --url a policy id in the log')
-    .requiredOption('--lots <file>', 'the lots, JSON; "-" reads standard input')
+    .requiredOption(
+      '--lots <file|log:facility>',
+      'the lots, JSON ("-" reads standard input); or log:<facility id> for the lots the log says that facility holds (with --url)',
+    )
     .option(
       '--options <file>',
       'route options, JSON list (default: with --url the routes published in the log, else the catalog)',
@@ -82,8 +87,13 @@ export function optimizeCommand(setExit: (code: number) => void): Command {
     .action(async (opts: Opts) => {
       setExit(
         await runAction(async () => {
-          const lotsDoc = readJsonFile(opts.lots, 'lots');
-          const lots = Array.isArray(lotsDoc) ? lotsDoc : (lotsDoc as { lots?: unknown }).lots;
+          // "log:<facility>": the lots the log says that facility holds (needs --url).
+          const query = opts.lots.startsWith('log:') ? opts.lots.slice(4) : null;
+          if (query !== null && !opts.url) {
+            throw new MatterlogError('invalid_input', '--lots log:<facility> reads the lots from a log: give --url');
+          }
+          const lotsDoc = query !== null ? { facility: query } : readJsonFile(opts.lots, 'lots');
+          const lots = query !== null || Array.isArray(lotsDoc) ? lotsDoc : (lotsDoc as { lots?: unknown }).lots;
           const options: RouteOption[] | undefined = opts.options
             ? checkOptions(readJsonFile(opts.options, 'options'))
             : opts.catalog
@@ -98,7 +108,12 @@ export function optimizeCommand(setExit: (code: number) => void): Command {
             const policies = refs.map((r) => policyFile(r)?.body ?? r);
             const opt = options ?? (opts.catalog ? 'catalog' : undefined);
             if (opts.compare) {
-              const r = (await post(opts.url, '/optimize/compare', { policies, lots, options: opt })) as {
+              const r = (await post(
+                opts.url,
+                '/optimize/compare',
+                { policies, lots, options: opt },
+                operatorToken(opts),
+              )) as {
                 comparison: Comparison[];
               };
               if (opts.json) printJson(r.comparison);
@@ -106,7 +121,12 @@ export function optimizeCommand(setExit: (code: number) => void): Command {
               return undefined;
             }
             stage('solving on the server');
-            const r = (await post(opts.url, '/optimize', { policy: policies[0], lots, options: opt })) as {
+            const r = (await post(
+              opts.url,
+              '/optimize',
+              { policy: policies[0], lots, options: opt },
+              operatorToken(opts),
+            )) as {
               plan: PlanDocument;
               report: VerifyReport;
               solveMs: number;

@@ -44,6 +44,7 @@ export const METHOD_NOT_ALLOWED: readonly (readonly [readonly string[], readonly
       '/routes',
       '/plans/*',
       '/policies/*',
+      '/lots',
     ],
     'GET, HEAD',
   ],

@@ -15,7 +15,8 @@ const solveBody = {
       oneOf: [{ type: 'string' }, { type: 'object' }],
     },
     lots: {
-      type: 'array',
+      description: 'the lots, or {"facility": id} for those the log says the facility holds (GET /lots)',
+      type: ['array', 'object'],
       items: {
         type: 'object',
         required: ['id', 'massTonnes', 'composition'],
@@ -101,6 +102,27 @@ export const optimizePaths: Record<string, unknown> = {
       ],
       responses: {
         '200': { description: 'the document', content: { 'application/vnd.matterlog.plan+json': { schema: object } } },
+        '400': problem,
+        '404': problem,
+      },
+    },
+  },
+  '/lots': {
+    get: {
+      summary:
+        'The lots a facility holds according to its EPCIS events: net mass per EPC class, with composition from ILMD or the product passport',
+      parameters: [
+        { name: 'facility', in: 'query', required: true, schema: { type: 'string' }, description: 'a bizLocation id' },
+        {
+          name: 'to',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', format: 'date-time' },
+          description: 'holdings at this time',
+        },
+      ],
+      responses: {
+        '200': { description: '{"facility", "lots", "unknown", "events"}', content: json(object) },
         '400': problem,
         '404': problem,
       },

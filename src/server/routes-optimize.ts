@@ -7,6 +7,7 @@
  *   POST /plans               a plan document → stored under its SHA-256 if it verifies (an actor's or the operator's token)
  *   GET  /plans/{sha256}      a stored plan document, byte for byte
  *   GET  /policies/{id}       a policy's versions and latest body
+ *   GET  /lots?facility=F     the lots the log says a facility holds, with their composition
  *
  * `policy` is a policy body, or the id of a policy in the log ("id" for its
  * latest version, "id@version"); `options` is a list of route options, or
@@ -16,6 +17,7 @@
 import type { Context, Hono } from 'hono';
 import { checkOperatorToken } from '../app/data-dir.js';
 import type { LogService } from '../app/log-service.js';
+import { heldLots } from '../app/lots-service.js';
 import { OptimizeService, type PolicyRef } from '../app/optimize-service.js';
 import { WorkerSolver } from '../app/solver-pool.js';
 import { MatterlogError } from '../ledger/errors.js';
@@ -24,6 +26,7 @@ import { checkOptions, type RouteOption } from '../optimize/network.js';
 import { checkPolicy } from '../optimize/policy.js';
 import { verifyPlan } from '../optimize/verify-plan.js';
 import { bearerToken } from './auth.js';
+import { parseTime } from './epcis-query-params.js';
 import { ingestOf, limitBody, readJson } from './routes-statements.js';
 
 const MAX_REQUEST = 256 * 1024 * 1024;
@@ -52,6 +55,29 @@ async function optionsOf(service: OptimizeService, v: unknown): Promise<RouteOpt
   });
 }
 
+/** Lots as given, or `{"facility": id}` for the lots the log says that facility holds. */
+async function lotsOf(
+  log: LogService,
+  v: unknown,
+): Promise<{ lots: unknown; unknownLots?: { epcClass: string; tonnes: number }[] }> {
+  if (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    typeof (v as { facility?: unknown }).facility === 'string'
+  ) {
+    const held = await heldLots(log.readModel, (v as { facility: string }).facility);
+    if (held.lots.length === 0) {
+      throw new MatterlogError(
+        'not_found',
+        `facility "${held.facility}" holds no lot with a known composition (${held.unknown.length} without)`,
+      );
+    }
+    return { lots: held.lots, ...(held.unknown.length > 0 ? { unknownLots: held.unknown } : {}) };
+  }
+  return { lots: v };
+}
+
 /** An actor's capture token or the operator token: storing plans costs space, so it is not anonymous. */
 async function uploader(c: Context, log: LogService): Promise<string> {
   const token = bearerToken(c, "an actor's token (matterlog actor token) or the operator token");
@@ -76,12 +102,21 @@ export function optimizeRoutes(app: Hono, log: LogService, solver?: LpSolver): v
     const body = await readJson(c);
     const s = optimizer();
     const policy = await policyOf(s, body['policy'], 'policy');
+    const { lots, unknownLots } = await lotsOf(log, body['lots']);
     let solveMs = 0;
     const plan = await s.solve(
-      { policy, lots: body['lots'], options: await optionsOf(s, body['options']) },
+      { policy, lots, options: await optionsOf(s, body['options']) },
       { onSolved: (ms) => (solveMs = ms) },
     );
-    return c.json({ plan, report: verifyPlan(plan), solveMs });
+    return c.json({ plan, report: verifyPlan(plan), solveMs, ...(unknownLots ? { unknownLots } : {}) });
+  });
+
+  app.get('/lots', async (c) => {
+    const facility = c.req.query('facility');
+    if (!facility)
+      throw new MatterlogError('invalid_input', 'give ?facility=<location id>', { details: { parameter: 'facility' } });
+    const to = c.req.query('to');
+    return c.json(await heldLots(log.readModel, facility, to !== undefined ? parseTime('to', to) : undefined));
   });
 
   app.post('/optimize/compare', authenticated, limitBody(MAX_REQUEST, 'send fewer lots'), async (c) => {
@@ -94,7 +129,8 @@ export function optimizeRoutes(app: Hono, log: LogService, solver?: LpSolver): v
       });
     }
     const policies = await Promise.all(list.map((p, i) => policyOf(s, p, `policies/${i}`)));
-    return c.json({ comparison: await s.compare(policies, body['lots'], await optionsOf(s, body['options'])) });
+    const { lots } = await lotsOf(log, body['lots']);
+    return c.json({ comparison: await s.compare(policies, lots, await optionsOf(s, body['options'])) });
   });
 
   app.post(
