@@ -16,7 +16,8 @@ import path from 'node:path';
 import { GRADES, ProductService } from '../src/app/product-service.js';
 import { ppwrGrade } from '../src/assess/ppwr.js';
 import { gs1CheckDigit } from '../src/statements/gs1.js';
-import type { ReadModelBatch, ReadModelStore } from '../src/store/read-model.js';
+import type { ReadModelStore } from '../src/store/read-model.js';
+import { emptyBatch } from '../src/store/read-model-batch.js';
 import { SqliteReadModel } from '../src/store/sqlite/sqlite-read-model.js';
 import { type BenchContext, errorMessage, type StoreKind, wanted } from './fixtures.js';
 import { int, ms, type ResultRow } from './report.js';
@@ -43,21 +44,6 @@ function gtin(i: number): string {
   return `${body}${gs1CheckDigit(body)}`;
 }
 
-const empty = (fromSize: number, toSize: number): ReadModelBatch => ({
-  fromSize,
-  toSize,
-  statements: [],
-  actors: [],
-  keys: [],
-  revocations: [],
-  events: [],
-  epcs: [],
-  classes: [],
-  passports: [],
-  market: [],
-  records: [],
-});
-
 const hex = (n: number) => n.toString(16).padStart(64, '0');
 
 /** Writes `products` products' passports, then 365 daily commissioning events; returns the row counts. */
@@ -67,7 +53,7 @@ async function populate(rm: ReadModelStore, products: number): Promise<{ version
   let versions = 0;
   const CHUNK = 5_000;
   for (let start = 0; start < products; start += CHUNK) {
-    const b = empty(index, index);
+    const b = emptyBatch(index, index);
     for (let i = start; i < Math.min(products, start + CHUNK); i++) {
       const count = rand() < 0.3 ? 2 : 1;
       for (let v = 0; v < count; v++) {
@@ -108,7 +94,7 @@ async function populate(rm: ReadModelStore, products: number): Promise<{ version
   }
   let market = 0;
   for (let d0 = 0; d0 < 365; d0 += 30) {
-    const b = empty(index, index);
+    const b = emptyBatch(index, index);
     for (let d = d0; d < Math.min(365, d0 + 30); d++) {
       const eventTimeMs = YEAR_START + d * DAY_MS + 36_000_000;
       b.statements.push({

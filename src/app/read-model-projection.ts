@@ -14,7 +14,7 @@ import type { JsonValue } from '../statements/canonical-json.js';
 import type { Accepted, ActorRegistry } from '../statements/registry.js';
 import { type ParsedStatement, parseStatement } from '../statements/statement.js';
 import type { ReadModelStore } from '../store/read-model.js';
-import { storableText } from '../store/read-model-batch.js';
+import { emptyBatch, storableText } from '../store/read-model-batch.js';
 import type { CheckedNote, CheckedNotes } from './checked-notes.js';
 import { type DomainRows, DomainView, marketRows } from './domain-checks.js';
 import { changesRegistry, checkEvent } from './statement-checks.js';
@@ -141,18 +141,8 @@ export function createProjector(
 }
 
 function emptyRows(): ProjectedRows {
-  return {
-    statements: [],
-    actors: [],
-    keys: [],
-    revocations: [],
-    events: [],
-    epcs: [],
-    classes: [],
-    passports: [],
-    market: [],
-    records: [],
-  };
+  const { fromSize: _from, toSize: _to, ...rows } = emptyBatch(0, 0);
+  return rows;
 }
 
 function storable(rows: ProjectedRows): boolean {

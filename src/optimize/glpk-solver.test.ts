@@ -1,37 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { lpOf } from '../../test/helpers/lp-spec.js';
 import { GlpkSolver } from './glpk-solver.js';
 import { HighsSolver } from './highs-solver.js';
-import { cscFromColumns, type LinearProgram } from './lp.js';
-
-function lpOf(spec: {
-  cost: number[];
-  upper: number[];
-  rows: [number, number][];
-  columns: Record<number, number>[];
-  integer?: number[];
-}): LinearProgram {
-  const csc = cscFromColumns(
-    spec.columns.map((c) => {
-      const rows = Object.keys(c)
-        .map(Number)
-        .sort((a, b) => a - b);
-      return { rows, values: rows.map((r) => c[r] as number) };
-    }),
-  );
-  return {
-    numCols: spec.cost.length,
-    numRows: spec.rows.length,
-    colCost: Float64Array.from(spec.cost),
-    colLower: new Float64Array(spec.cost.length),
-    colUpper: Float64Array.from(spec.upper),
-    rowLower: Float64Array.from(spec.rows.map((r) => r[0])),
-    rowUpper: Float64Array.from(spec.rows.map((r) => r[1])),
-    ...csc,
-    ...(spec.integer ? { integer: Uint8Array.from(spec.integer) } : {}),
-    colNames: spec.cost.map((_, j) => `x${j}`),
-    rowNames: spec.rows.map((_, i) => `r${i}`),
-  };
-}
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(a.length).toBe(b.length);

@@ -1,41 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { lpOf } from '../../test/helpers/lp-spec.js';
 import { isMatterlogError } from '../ledger/errors.js';
 import { HighsSolver } from './highs-solver.js';
-import { cscFromColumns, type LinearProgram } from './lp.js';
+import type { LinearProgram } from './lp.js';
 
 /** Builds a LinearProgram from dense columns (row index → coefficient). */
-function lpOf(spec: {
-  cost: number[];
-  lower?: number[];
-  upper: number[];
-  rows: [number, number][];
-  columns: Record<number, number>[];
-  integer?: number[];
-}): LinearProgram {
-  const n = spec.cost.length;
-  const csc = cscFromColumns(
-    spec.columns.map((c) => {
-      const rows = Object.keys(c)
-        .map(Number)
-        .sort((a, b) => a - b);
-      return { rows, values: rows.map((r) => c[r] as number) };
-    }),
-  );
-  return {
-    numCols: n,
-    numRows: spec.rows.length,
-    colCost: Float64Array.from(spec.cost),
-    colLower: Float64Array.from(spec.lower ?? new Array(n).fill(0)),
-    colUpper: Float64Array.from(spec.upper),
-    rowLower: Float64Array.from(spec.rows.map((r) => r[0])),
-    rowUpper: Float64Array.from(spec.rows.map((r) => r[1])),
-    ...csc,
-    ...(spec.integer ? { integer: Uint8Array.from(spec.integer) } : {}),
-    colNames: spec.cost.map((_, j) => `x${j}`),
-    rowNames: spec.rows.map((_, i) => `r${i}`),
-  };
-}
-
 /** c − Aᵀ y, the reduced costs the convention says colDual must equal. */
 function reducedCosts(lp: LinearProgram, rowDual: Float64Array): number[] {
   return Array.from(lp.colCost, (c, j) => {

@@ -19,13 +19,21 @@
  * recovered; plus fixed and truck costs.
  */
 
-import { warmKgPerKg } from '../assess/materials.js';
 import type { RouteFamily } from '../assess/routes.js';
-import { routeYield } from '../assess/routes.js';
 import { MatterlogError } from '../ledger/errors.js';
 import type { LinearProgram } from './lp.js';
+import {
+  Growable,
+  type MaterialThrough,
+  materialThrough,
+  own,
+  priceOf,
+  type Refusal,
+  refusalReason,
+  toleranceFor,
+} from './model-parts.js';
 import { distanceKm, type Lot, type RouteOption } from './network.js';
-import { DEFAULT_TOLERANCE, DEFAULT_TRANSPORT_EUR_PER_TKM, type PolicyBody } from './policy.js';
+import { DEFAULT_TRANSPORT_EUR_PER_TKM, type PolicyBody } from './policy.js';
 
 export type RowKind =
   | 'lot'
@@ -79,78 +87,7 @@ export interface ModelInput {
   policy: PolicyBody;
 }
 
-/** Why an option cannot take a lot: too much foreign material, or nothing it recovers. */
-export interface Refusal {
-  option: number;
-  /** Share of the lot that is contamination or material the route does not take. */
-  foreign: number;
-  tolerance: number;
-  /** True when the share is tolerated but the route recovers none of the lot. */
-  nothing: boolean;
-}
-
-export function refusalReason(r: Refusal): string {
-  return r.nothing
-    ? 'the route recovers none of the lot’s materials'
-    : `${(100 * r.foreign).toFixed(1)}% of the lot is contamination or material the route does not take; it tolerates ${(100 * r.tolerance).toFixed(1)}%`;
-}
-
-interface MaterialThrough {
-  /** The route's yield for the material, 0 when it does not take it. */
-  yield: number;
-  /** kg CO2e per kg through the route's WARM pathway, or null. */
-  warm: number | null;
-  price: number;
-}
-
-function materialThrough(o: RouteOption, m: string, price: number): MaterialThrough {
-  const y = routeYield(o.route, m);
-  return {
-    yield: y ? y.yield : 0,
-    warm: o.route.warmPathway ? warmKgPerKg(m, o.route.warmPathway) : null,
-    price,
-  };
-}
-
-/** EUR per tonne of recovered `m`: an exact id's price, else its family's (`family/*`), else 0. */
-function priceOf(prices: Record<string, number>, m: string): number {
-  if (Object.hasOwn(prices, m)) return prices[m] as number;
-  const family = `${m.slice(0, m.indexOf('/'))}/*`;
-  return Object.hasOwn(prices, family) ? (prices[family] as number) : 0;
-}
-
-class Growable {
-  data: Float64Array;
-  length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Float64Array(capacity);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  done(): Float64Array {
-    return this.data.slice(0, this.length);
-  }
-}
-
-/** A record's own value for `key`: ids like "constructor" must not find Object.prototype's. */
-export function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
-  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-/** The contamination a route family accepts under the policy, or matterlog's default for it. */
-export function toleranceFor(policy: PolicyBody, family: RouteFamily): number {
-  const t = own(policy.contaminationTolerance as Record<string, number> | undefined, family);
-  if (t !== undefined) return t;
-  if (!Object.hasOwn(DEFAULT_TOLERANCE, family))
-    throw new MatterlogError('invalid_input', `unknown route family "${family}"`);
-  return DEFAULT_TOLERANCE[family];
-}
+export { own, type Refusal, refusalReason, toleranceFor } from './model-parts.js';
 
 /** Lot × option pairs one model may have: about 20 options for a million lots. */
 export const MAX_PAIRS = 25_000_000;
@@ -188,26 +125,38 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
   const capacity = options.map((o) => own(policy.capacities, o.id) ?? o.capacityTonnes);
   const tolerance = options.map((o) => toleranceFor(policy, o.route.family));
 
-  // Rows: lots, then capacities, then policy rows (the order is part of the model).
-  const rows: RowInfo[] = lots.map((l) => ({ kind: 'lot', ref: l.id }));
-  const capacityRow = options.map((o, r) => {
-    if (capacity[r] === null || capacity[r] === undefined) return -1;
-    rows.push({ kind: 'capacity', ref: o.id });
-    return rows.length - 1;
-  });
-  const totalTonnes = lots.reduce((s, l) => s + l.massTonnes, 0);
-  const policyRow = (kind: RowKind, ref: string) => {
+  // Rows, each with its bounds: lots, then capacities, then policy rows (the order is part of the model).
+  const rows: RowInfo[] = [];
+  const rowLo: number[] = [];
+  const rowHi: number[] = [];
+  const addRow = (kind: RowKind, ref: string, lo = Number.NEGATIVE_INFINITY, hi = Number.POSITIVE_INFINITY) => {
     rows.push({ kind, ref });
+    rowLo.push(lo);
+    rowHi.push(hi);
     return rows.length - 1;
   };
-  const recoveryRow = policy.minRecoveryRate !== undefined ? policyRow('min-recovery', 'all') : -1;
-  const landfillRow = policy.maxLandfillShare !== undefined ? policyRow('max-landfill', 'landfill') : -1;
+  for (const l of lots) addRow('lot', l.id, l.massTonnes, l.massTonnes);
+  const capacityRow = options.map((o, r) => {
+    const cap = capacity[r];
+    return cap === null || cap === undefined ? -1 : addRow('capacity', o.id, Number.NEGATIVE_INFINITY, cap);
+  });
+  const totalTonnes = lots.reduce((s, l) => s + l.massTonnes, 0);
+  const share = (v: number | undefined) => (v === undefined ? undefined : v * totalTonnes);
+  const recoveryRow =
+    policy.minRecoveryRate !== undefined ? addRow('min-recovery', 'all', share(policy.minRecoveryRate)) : -1;
+  const landfillRow =
+    policy.maxLandfillShare !== undefined
+      ? addRow('max-landfill', 'landfill', undefined, share(policy.maxLandfillShare))
+      : -1;
   const energyRow =
-    policy.maxEnergyRecoveryShare !== undefined ? policyRow('max-energy-recovery', 'energy-recovery') : -1;
+    policy.maxEnergyRecoveryShare !== undefined
+      ? addRow('max-energy-recovery', 'energy-recovery', undefined, share(policy.maxEnergyRecoveryShare))
+      : -1;
   const familyRows: { family: RouteFamily; row: number }[] = [];
   for (const s of policy.familyShares ?? []) {
-    if (s.min !== undefined) familyRows.push({ family: s.family, row: policyRow('family-min', s.family) });
-    if (s.max !== undefined) familyRows.push({ family: s.family, row: policyRow('family-max', s.family) });
+    if (s.min !== undefined) familyRows.push({ family: s.family, row: addRow('family-min', s.family, share(s.min)) });
+    if (s.max !== undefined)
+      familyRows.push({ family: s.family, row: addRow('family-max', s.family, undefined, share(s.max)) });
   }
 
   const cost = new Growable();
@@ -349,10 +298,10 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
       flows.reduce((s, j) => s + (upper.data[j] as number), 0),
     );
     if (needsOpen) {
-      const link = policyRow('open-link', o.id);
+      const link = addRow('open-link', o.id, undefined, 0);
       for (const j of flows) linkEntries.push({ col: j, row: link, value: 1 });
       const b = own(batch, o.id);
-      const batchRow = b !== undefined ? policyRow('min-batch', o.id) : -1;
+      const batchRow = b !== undefined ? addRow('min-batch', o.id, 0) : -1;
       if (batchRow >= 0) for (const j of flows) linkEntries.push({ col: j, row: batchRow, value: 1 });
       integerInfo.push({ kind: 'open', option: r });
       const col = flowCount + integerInfo.length - 1;
@@ -363,7 +312,7 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
       if (batchRow >= 0) linkEntries.push({ col, row: batchRow, value: -(b as number) });
     }
     if (policy.truckload) {
-      const row = policyRow('truckload', o.id);
+      const row = addRow('truckload', o.id, undefined, 0);
       for (const j of flows) linkEntries.push({ col: j, row, value: 1 });
       integerInfo.push({ kind: 'trucks', option: r });
       const col = flowCount + integerInfo.length - 1;
@@ -408,28 +357,8 @@ export function buildModel(input: ModelInput, maxPairs = MAX_PAIRS): RoutingMode
   aStart[numCols] = k;
 
   const numRows = rows.length;
-  const rowLower = new Float64Array(numRows).fill(Number.NEGATIVE_INFINITY);
-  const rowUpper = new Float64Array(numRows).fill(Number.POSITIVE_INFINITY);
-  lots.forEach((l, i) => {
-    rowLower[i] = l.massTonnes;
-    rowUpper[i] = l.massTonnes;
-  });
-  options.forEach((_, r) => {
-    const row = capacityRow[r] as number;
-    if (row >= 0) rowUpper[row] = capacity[r] as number;
-  });
-  if (recoveryRow >= 0) rowLower[recoveryRow] = (policy.minRecoveryRate as number) * totalTonnes;
-  if (landfillRow >= 0) rowUpper[landfillRow] = (policy.maxLandfillShare as number) * totalTonnes;
-  if (energyRow >= 0) rowUpper[energyRow] = (policy.maxEnergyRecoveryShare as number) * totalTonnes;
-  let f = 0;
-  for (const s of policy.familyShares ?? []) {
-    if (s.min !== undefined) rowLower[(familyRows[f++] as { row: number }).row] = s.min * totalTonnes;
-    if (s.max !== undefined) rowUpper[(familyRows[f++] as { row: number }).row] = s.max * totalTonnes;
-  }
-  rows.forEach((row, i) => {
-    if (row.kind === 'open-link' || row.kind === 'truckload') rowUpper[i] = 0;
-    if (row.kind === 'min-batch') rowLower[i] = 0;
-  });
+  const rowLower = Float64Array.from(rowLo);
+  const rowUpper = Float64Array.from(rowHi);
 
   const integer = integerCols.length > 0 ? new Uint8Array(numCols) : undefined;
   for (const j of integerCols) (integer as Uint8Array)[j] = 1;

@@ -2,7 +2,7 @@
  * Solving a routing problem into a plan with its certificate: build the model,
  * solve it (for a MIP: the MIP, then the LP with its integer decisions fixed,
  * then the LP relaxation, whose duals bound how much better any plan could
- * be), check the certificate as any verifier would, and derive the plan's
+ * be), check the certificate as every verifier would, and derive the plan's
  * explanations. An infeasible policy is answered with the constraints that
  * conflict and by how much, found by an elastic model that minimises the total
  * violation.

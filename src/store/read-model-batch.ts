@@ -140,6 +140,24 @@ export function checkDocument(sha256Hex: string, bytes: Uint8Array, mediaType: s
   }
 }
 
+/** A batch from `fromSize` to `toSize` with no rows yet. */
+export function emptyBatch(fromSize: number, toSize: number): ReadModelBatch {
+  return {
+    fromSize,
+    toSize,
+    statements: [],
+    actors: [],
+    keys: [],
+    revocations: [],
+    events: [],
+    epcs: [],
+    classes: [],
+    passports: [],
+    market: [],
+    records: [],
+  };
+}
+
 /** Refuses a batch that contradicts itself or holds values a driver could not store exactly. */
 export function checkReadModelBatch(b: ReadModelBatch): void {
   integer(b.fromSize, 'fromSize');

@@ -16,6 +16,7 @@ import type {
   RecordKind,
   RecordRow,
 } from '../../src/store/read-model.js';
+import { emptyBatch } from '../../src/store/read-model-batch.js';
 
 export type Rows = Omit<ReadModelBatch, 'fromSize' | 'toSize'>;
 export type Entry = (index: number) => Partial<Rows>;
@@ -210,20 +211,7 @@ export class ReadModelBatches {
   }
 
   static at(fromSize: number, entries: Entry[]): ReadModelBatch {
-    const b: ReadModelBatch = {
-      fromSize,
-      toSize: fromSize + entries.length,
-      statements: [],
-      actors: [],
-      keys: [],
-      revocations: [],
-      events: [],
-      epcs: [],
-      classes: [],
-      passports: [],
-      market: [],
-      records: [],
-    };
+    const b: ReadModelBatch = emptyBatch(fromSize, fromSize + entries.length);
     entries.forEach((entry, k) => {
       const rows = entry(fromSize + k);
       for (const key of Object.keys(rows) as (keyof Rows)[]) (b[key] as unknown[]).push(...(rows[key] ?? []));
