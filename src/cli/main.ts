@@ -19,6 +19,7 @@ import { serveCommand } from './serve.js';
 import { signCommand } from './sign.js';
 import { submitCommand } from './submit.js';
 import { verifyCommand } from './verify.js';
+import { verifyEvidenceCommand } from './verify-evidence.js';
 import { verifyPlanCommand } from './verify-plan.js';
 
 export async function run(argv: string[]): Promise<number> {
@@ -54,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     portfolioCommand,
     optimizeCommand,
     verifyPlanCommand,
+    verifyEvidenceCommand,
   ]) {
     program.addCommand(make(setExit).exitOverride().addHelpText('after', `\n${EXIT_CODES_HELP}`));
   }

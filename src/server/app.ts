@@ -45,6 +45,7 @@ export const METHOD_NOT_ALLOWED: readonly (readonly [readonly string[], readonly
       '/plans/*',
       '/policies/*',
       '/lots',
+      '/evidence',
     ],
     'GET, HEAD',
   ],

@@ -97,6 +97,26 @@ export const productPaths: Record<string, unknown> = {
       },
     },
   },
+  '/evidence': {
+    get: {
+      summary:
+        'An evidence bundle for these statements: each with its inclusion proof against one signed checkpoint, and the registry statements of their signers; check it offline with matterlog verify-evidence',
+      parameters: [
+        {
+          name: 'index',
+          in: 'query',
+          required: true,
+          schema: { type: 'array', items: { type: 'integer', minimum: 0 }, maxItems: 1000 },
+          description: 'log indices (repeat the parameter, or separate with commas)',
+        },
+      ],
+      responses: {
+        '200': { description: 'the bundle (matterlog-evidence/1)', content: json({ type: 'object' }) },
+        '400': problem,
+        '404': problem,
+      },
+    },
+  },
   '/facilities': {
     get: {
       summary: 'Facilities published in facility statements',

@@ -4,10 +4,12 @@
  *   GET /products/{id}                      a product's passport versions (id: GTIN or GS1 Digital Link)
  *   GET /products/{id}/assessment           its assessment (?version=, ?routes=a,b or ?facility=)
  *   GET /producers/{actor}/portfolio        units and mass placed on the market by grade and period, flags
+ *   GET /evidence?index=N…                   an evidence bundle for these statements (verify with matterlog verify-evidence)
  *   GET /facilities                         facilities (?actor=)
  *   GET /routes                             routes operators published (?facility=, ?actor=)
  */
 import type { Hono } from 'hono';
+import { evidenceFor } from '../app/evidence-source.js';
 import type { LogService } from '../app/log-service.js';
 import { PERIODS, type Period, ProductService } from '../app/product-service.js';
 import { type RouteBody, resolveRoute } from '../assess/route-statement.js';
@@ -69,6 +71,15 @@ export function productRoutes(app: Hono, log: LogService): void {
         ...(q['to'] !== undefined ? { toMs: parseTime('to', q['to']) } : {}),
       }),
     );
+  });
+
+  app.get('/evidence', async (c) => {
+    const raw = c.req.queries('index') ?? [];
+    const indices = raw.flatMap((v) => v.split(',')).map((v) => Number(v));
+    if (indices.length === 0 || indices.length > 1000 || indices.some((i) => !Number.isSafeInteger(i) || i < 0)) {
+      throw bad('index', 'must name 1 to 1,000 log indices (?index=3&index=7 or ?index=3,7)');
+    }
+    return c.json(await evidenceFor(log, indices));
   });
 
   app.get('/facilities', async (c) => {

@@ -15,6 +15,7 @@ let dir: string;
 let work: string;
 let server: ServerProcess | null = null;
 let token: string;
+let logVkey: string;
 
 async function ok(args: string[]): Promise<string> {
   const r = await cli(args);
@@ -37,7 +38,9 @@ beforeAll(async () => {
   dir = path.join(work, 'log');
   const init = await cli(['init', '--dir', dir, '--origin', 'products.example/log', '--json']);
   expect(init.code, init.stderr).toBe(0);
-  token = (JSON.parse(init.stdout) as { token: string }).token;
+  const created = JSON.parse(init.stdout) as { token: string; vkey: string };
+  token = created.token;
+  logVkey = created.vkey;
   server = await startServe(['--dir', dir]);
   const keyFile = path.join(work, 'producer.key');
   const vkey = (await ok(['keygen', '--name', 'bottler.example', '--out', keyFile])).trim();
@@ -115,6 +118,29 @@ describe('products from the log, on the command line', () => {
     expect(p.periods[0]?.byGrade['B']).toBeCloseTo(0.056, 12);
     expect(await ok(['portfolio', 'bottler.example', '--url', url()])).toMatch(/^bottler\.example: 1 products/);
     expect((await cli(['portfolio', 'bottler.example', '--url', url(), '--period', 'week'])).code).toBe(2);
+  });
+
+  it('verify-evidence checks a bundle of the passports offline, and fails on a tampered one', async () => {
+    const listed = JSON.parse(await ok(['assess', '4006381333931', '--url', url(), '--json'])) as {
+      version: { index: number };
+    };
+    const res = await fetch(`${url()}/evidence?index=${listed.version.index}`);
+    expect(res.status).toBe(200);
+    const bundle = (await res.json()) as { statements: { entry: string }[] };
+    writeFileSync(path.join(work, 'bundle.json'), JSON.stringify(bundle));
+    const good = await cli(['verify-evidence', path.join(work, 'bundle.json'), '--vkey', logVkey]);
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stdout).toMatch(
+      /^VERIFIED\. Proved:\n {2}- the checkpoint is signed by the log "products\.example\/log"/,
+    );
+    (bundle.statements[0] as { entry: string }).entry = (bundle.statements[0] as { entry: string }).entry.replace(
+      '"v2"',
+      '"v3"',
+    );
+    writeFileSync(path.join(work, 'forged.json'), JSON.stringify(bundle));
+    const bad = await cli(['verify-evidence', path.join(work, 'forged.json'), '--vkey', logVkey]);
+    expect(bad.code).toBe(3);
+    expect(bad.stdout).toMatch(/not proved to be in the log: inclusion proof does not lead to the root hash/);
   });
 
   it('reindex rebuilds the same passport and market indexes', async () => {
