@@ -25,7 +25,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   log: ['ledger', 'statements', 'store-contract'],
   assess: ['ledger', 'statements'],
   optimize: ['ledger', 'statements', 'assess'],
-  audit: ['ledger', 'statements', 'assess', 'store-contract'],
+  audit: ['ledger', 'statements', 'epcis', 'assess', 'store-contract'],
   app: ORDER.slice(0, ORDER.indexOf('app')),
   // Above app, only contracts: app is the one place that picks a store driver.
   server: [...ORDER.slice(0, ORDER.indexOf('server')).filter((l) => l !== 'store'), 'store-contract'],
