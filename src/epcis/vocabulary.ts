@@ -25,6 +25,8 @@ export const BIZSTEP_LANDFILLING = `${MATTERLOG_VOC}BizStep-landfilling`;
 export const DISP_RECYCLED = `${MATTERLOG_VOC}Disp-recycled`;
 export const DISP_CONTAMINATED = `${MATTERLOG_VOC}Disp-contaminated`;
 export const DISP_RESIDUE = `${MATTERLOG_VOC}Disp-residue`;
+/** On a shipment: the shipper declares the lot is sent to be recycled (the audit checks where it went). */
+export const DISP_FOR_RECYCLING = `${MATTERLOG_VOC}Disp-for_recycling`;
 
 export interface VocabularyTerm {
   uri: string;
@@ -51,6 +53,10 @@ export const MATTERLOG_VOCABULARY: readonly VocabularyTerm[] = [
   disp(DISP_RECYCLED, 'the material was recovered as a secondary raw material'),
   disp(DISP_CONTAMINATED, 'the lot is contaminated beyond what its next route accepts'),
   disp(DISP_RESIDUE, 'the lot is process residue (rejects, fines, ash) rather than recovered output'),
+  disp(
+    DISP_FOR_RECYCLING,
+    'the lot is shipped to be recycled: the recipient must be a facility that recycles or sorts for recycling',
+  ),
 ];
 
 function words(list: string): readonly string[] {
