@@ -34,7 +34,7 @@ export interface HeldLots {
 
 type Json = Record<string, unknown>;
 
-function ilmdOf(event: Json): { composition?: Record<string, number>; contamination?: number } {
+export function ilmdOf(event: Json): { composition?: Record<string, number>; contamination?: number } {
   const ilmd = event['ilmd'];
   if (typeof ilmd !== 'object' || ilmd === null) return {};
   const i = ilmd as Json;
@@ -48,7 +48,7 @@ function ilmdOf(event: Json): { composition?: Record<string, number>; contaminat
   };
 }
 
-function passportComposition(p: PassportBody): Record<string, number> {
+export function passportComposition(p: PassportBody): Record<string, number> {
   const out: Record<string, number> = {};
   const total = p.components.reduce((s, c) => s + c.massKg, 0);
   for (const c of p.components) out[c.material] = (out[c.material] ?? 0) + c.massKg / total;

@@ -6,6 +6,7 @@ import { API_VERSION } from '../server/app.js';
 import { actorCommand } from './actor.js';
 import { appendCommand } from './append.js';
 import { assessCommand } from './assess.js';
+import { auditCommand } from './audit.js';
 import { captureCommand } from './capture.js';
 import { catalogCommand } from './catalog.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
@@ -56,6 +57,7 @@ export async function run(argv: string[]): Promise<number> {
     optimizeCommand,
     verifyPlanCommand,
     verifyEvidenceCommand,
+    auditCommand,
   ]) {
     program.addCommand(make(setExit).exitOverride().addHelpText('after', `\n${EXIT_CODES_HELP}`));
   }

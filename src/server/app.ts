@@ -10,6 +10,7 @@ import { openApiDocument } from './openapi.js';
 import { PROBLEMS, problemResponse } from './problem.js';
 import { type AppendLimits, appendRoutes, defaultAppendLimits } from './routes-append.js';
 import { assessRoutes } from './routes-assess.js';
+import { auditRoutes } from './routes-audit.js';
 import { epcisRoutes } from './routes-epcis.js';
 import { logRoutes } from './routes-log.js';
 import { optimizeRoutes } from './routes-optimize.js';
@@ -46,6 +47,8 @@ export const METHOD_NOT_ALLOWED: readonly (readonly [readonly string[], readonly
       '/policies/*',
       '/lots',
       '/evidence',
+      '/audit',
+      '/audit/*',
     ],
     'GET, HEAD',
   ],
@@ -121,6 +124,7 @@ export function createApp(log: LogService, options: AppOptions = {}): Hono {
   epcisRoutes(app, log);
   assessRoutes(app);
   productRoutes(app, log);
+  auditRoutes(app, log);
   optimizeRoutes(app, log, options.solver);
 
   const doc = openApiDocument(API_VERSION);

@@ -97,6 +97,30 @@ export const productPaths: Record<string, unknown> = {
       },
     },
   },
+  '/audit': {
+    get: {
+      summary:
+        'Every audit rule over the log: mass balance, impossible yields, overdrawn lots, shipments not received or sent for recycling to the wrong place, events dated outside their signer’s registration, design flags; each finding with its numbers and statements',
+      parameters: ['facility', 'material', 'rule', 'from', 'to'].map((name) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema: { type: 'string', ...(name === 'from' || name === 'to' ? { format: 'date-time' } : {}) },
+      })),
+      responses: {
+        '200': { description: '{"events", "findings", "notBalanced"}', content: json({ type: 'object' }) },
+        '400': problem,
+      },
+    },
+  },
+  '/audit/findings/{id}/evidence': {
+    get: {
+      summary:
+        "A finding's evidence bundle: its statements with inclusion proofs against one checkpoint, and the finding",
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { '200': { description: 'the bundle', content: json({ type: 'object' }) }, '404': problem },
+    },
+  },
   '/evidence': {
     get: {
       summary:

@@ -143,6 +143,21 @@ describe('products from the log, on the command line', () => {
     expect(bad.stdout).toMatch(/not proved to be in the log: inclusion proof does not lead to the root hash/);
   });
 
+  it('audit lists the findings (the commissioning event is dated before the producer was registered) and exits 1', async () => {
+    const r = await cli(['audit', '--url', url()]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^\d+ events audited, \d+ findings/);
+    expect(r.stdout).toMatch(
+      /dated-before-registration [0-9a-f]{20}: "bottler\.example" reports an event at 2025-03-01T08:00:00\.000Z/,
+    );
+    const json = JSON.parse(
+      (await cli(['audit', '--url', url(), '--rule', 'dated-before-registration', '--json'])).stdout,
+    ) as {
+      findings: { rule: string }[];
+    };
+    expect(json.findings.map((f) => f.rule)).toEqual(['dated-before-registration']);
+  });
+
   it('reindex rebuilds the same passport and market indexes', async () => {
     expect(await (server as ServerProcess).stop()).toBe(0);
     server = null;

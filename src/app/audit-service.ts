@@ -1,0 +1,217 @@
+/**
+ * Running the audit over the log: every EPCIS event statement (read from the
+ * log itself, so signatures are the signed ones), the classes' compositions
+ * (ILMD, or the product's passport), the registry and facilities from the read
+ * model, then every rule of src/audit and the design flags of the assessment.
+ * Each finding gets a stable id (a digest of its content) by which its
+ * evidence bundle is served.
+ */
+import type { PassportBody } from '../assess/passport.js';
+import { eventFindings, type Finding, type RegistryFacts } from '../audit/event-rules.js';
+import type { EvidenceBundle } from '../audit/evidence.js';
+import { DEFAULT_FLOW_RULES, massBalance, overdrawnLots, unreceivedShipments } from '../audit/flow-rules.js';
+import { flowsOf } from '../audit/flows.js';
+import { impossibleYields } from '../audit/yield-rule.js';
+import { toHex, utf8 } from '../ledger/bytes.js';
+import { sha256 } from '../ledger/crypto.js';
+import { MatterlogError } from '../ledger/errors.js';
+import { parseVerifierKey } from '../ledger/note.js';
+import { canonicalJson } from '../statements/canonical-json.js';
+import { gtinOfEpc } from '../statements/gs1.js';
+import { parseStatement } from '../statements/statement.js';
+import { evidenceFor } from './evidence-source.js';
+import type { LogService } from './log-service.js';
+import { ilmdOf, passportComposition } from './lots-service.js';
+import { ProductService } from './product-service.js';
+
+/** A finding as the audit reports it: any rule's, with its stable id. */
+export interface AuditFinding extends Omit<Finding, 'rule'> {
+  id: string;
+  rule: string;
+}
+
+export interface AuditFilter {
+  facility?: string;
+  material?: string;
+  rule?: string;
+  fromMs?: number;
+  toMs?: number;
+}
+
+export interface AuditReport {
+  events: number;
+  findings: AuditFinding[];
+  /** Facilities whose stock was never counted twice: their mass balance could not be judged. */
+  notBalanced: string[];
+}
+
+const READ_CHUNK = 10_000;
+
+function withId(f: Omit<AuditFinding, 'id'>): AuditFinding {
+  return { id: toHex(sha256(utf8(canonicalJson(f)))).slice(0, 20), ...f };
+}
+
+export async function runAudit(
+  log: LogService,
+  filter: AuditFilter = {},
+  onProgress?: (done: number, total: number) => void,
+): Promise<AuditReport> {
+  // The event statements, by index, from the read model's list and the log's own entries.
+  const indices: number[] = [];
+  const jsonByIndex = new Map<number, Record<string, unknown>>();
+  for (let after: number | undefined; ; ) {
+    const page = await log.readModel.queryEvents({
+      limit: 10_000,
+      ...(after !== undefined ? { afterIndex: after } : {}),
+    });
+    for (const e of page.events) {
+      indices.push(e.index);
+      jsonByIndex.set(e.index, JSON.parse(e.json) as Record<string, unknown>);
+    }
+    if (page.nextAfterIndex === null) break;
+    after = page.nextAfterIndex;
+  }
+  const events = [];
+  for (let k = 0; k < indices.length; ) {
+    const start = indices[k] as number;
+    const end = Math.min(start + READ_CHUNK, (indices.at(-1) as number) + 1);
+    const entries = await log.store.readEntries(start, end);
+    for (; k < indices.length && (indices[k] as number) < end; k++) {
+      const index = indices[k] as number;
+      events.push({ index, statement: parseStatement(entries[index - start] as Uint8Array) });
+    }
+    onProgress?.(k, indices.length);
+  }
+
+  // Compositions: the lot's ILMD, else the product's latest passport.
+  const compositions = new Map<string, Record<string, number>>();
+  const classes = new Set<string>();
+  for (const [, ev] of jsonByIndex) {
+    const ilmd = ilmdOf(ev);
+    for (const list of ['quantityList', 'outputQuantityList', 'inputQuantityList']) {
+      for (const q of (Array.isArray(ev[list]) ? ev[list] : []) as { epcClass?: unknown }[]) {
+        if (typeof q.epcClass !== 'string') continue;
+        classes.add(q.epcClass);
+        if (ilmd.composition && list !== 'inputQuantityList' && !compositions.has(q.epcClass)) {
+          compositions.set(q.epcClass, ilmd.composition);
+        }
+      }
+    }
+  }
+  const products = [...classes].filter((c) => !compositions.has(c)).map((c) => [c, gtinOfEpc(c)] as const);
+  const gtins = [...new Set(products.map(([, g]) => g).filter((g): g is string => g !== null))];
+  const latest = new Map<string, PassportBody>();
+  for (const p of gtins.length > 0 ? await log.readModel.passports(gtins) : [])
+    latest.set(p.product, JSON.parse(p.json) as PassportBody);
+  for (const [c, g] of products) {
+    const p = g ? latest.get(g) : undefined;
+    if (p) compositions.set(c, passportComposition(p));
+  }
+
+  // The registry as facts: when each actor was registered, which keys are revoked from when.
+  const actors = await log.readModel.actors();
+  const registeredMs = new Map<string, number>();
+  const revokedMs = new Map<string, { fromMs: number; index: number }>();
+  for (const a of actors) {
+    registeredMs.set(a.name, Math.min(...a.keys.map((k) => k.validFromMs), a.issuedMs));
+    for (const k of a.keys) {
+      if (k.revokedFromMs === null || k.revokedIndex === null) continue;
+      revokedMs.set(`${a.name} ${toHex(parseVerifierKey(k.vkey).keyId)}`, {
+        fromMs: k.revokedFromMs,
+        index: k.revokedIndex,
+      });
+    }
+  }
+  const facts: RegistryFacts = { registeredMs, revokedMs };
+  const facilities = new Map(
+    (await log.readModel.records('facility')).map((r) => [r.key, (JSON.parse(r.json) as { type: string }).type]),
+  );
+
+  const flows = flowsOf(events);
+  const balance = massBalance(flows, compositions, DEFAULT_FLOW_RULES);
+  const all: Omit<AuditFinding, 'id'>[] = [
+    ...eventFindings(events, facts),
+    ...impossibleYields(events, compositions),
+    ...balance.findings,
+    ...overdrawnLots(flows, DEFAULT_FLOW_RULES),
+    ...unreceivedShipments(flows, facilities, DEFAULT_FLOW_RULES),
+    ...(await designFindings(
+      log,
+      actors.filter((a) => a.role === 'producer').map((a) => a.name),
+    )),
+  ];
+  const findings = all.map(withId).filter((f) => matches(f, filter));
+  return { events: events.length, findings, notBalanced: balance.unbalanced.sort() };
+}
+
+function matches(f: AuditFinding, q: AuditFilter): boolean {
+  if (q.rule !== undefined && f.rule !== q.rule) return false;
+  if (q.facility !== undefined && f.subject['facility'] !== q.facility && f.subject['destination'] !== q.facility)
+    return false;
+  if (q.material !== undefined && f.subject['material'] !== q.material) return false;
+  const at = Date.parse(f.subject['from'] ?? f.subject['at'] ?? f.subject['shipped'] ?? '');
+  if (q.fromMs !== undefined && !(at >= q.fromMs)) return false;
+  if (q.toMs !== undefined && !(at < q.toMs)) return false;
+  return true;
+}
+
+/** The assessment's design flags, per producer: products no route recovers above 70%, regressions, a rising share. */
+async function designFindings(log: LogService, producers: string[]): Promise<Omit<AuditFinding, 'id'>[]> {
+  const out: Omit<AuditFinding, 'id'>[] = [];
+  const service = new ProductService(log.readModel);
+  for (const producer of producers.sort()) {
+    const versions = await log.readModel.producerPassports(producer);
+    if (versions.length === 0) continue;
+    const portfolio = await service.portfolio(producer, { period: 'year' });
+    for (const v of versions) {
+      const latest = versions.filter((x) => x.product === v.product).at(-1);
+      if (latest !== v) continue;
+      if (v.share < 0.7) {
+        out.push({
+          rule: 'non-recyclable-design',
+          severity: 'medium',
+          subject: { actor: producer, product: v.product, version: v.version },
+          message: `product ${v.product} (${v.version}) of ${producer}: no available route recovers more than ${(100 * v.share).toFixed(1)}% of its mass (below the 70% of PPWR grade C)`,
+          numbers: { share: v.share, threshold: 0.7 },
+          statements: [v.index],
+        });
+      }
+    }
+    for (const r of portfolio.products.regressions) {
+      const idx = versions.filter((x) => x.product === r.product).map((x) => x.index);
+      out.push({
+        rule: 'design-regression',
+        severity: 'medium',
+        subject: { actor: producer, product: r.product, version: r.version },
+        message: `product ${r.product}: version ${r.version} recovers ${(100 * r.share).toFixed(1)}%, less than the ${(100 * r.previousShare).toFixed(1)}% of ${r.previousVersion} it replaced`,
+        numbers: { share: r.share, previousShare: r.previousShare },
+        statements: idx,
+      });
+    }
+    for (const flag of portfolio.flags.filter((f) => f.kind === 'rising-non-recyclable-share')) {
+      out.push({
+        rule: 'rising-non-recyclable-share',
+        severity: 'high',
+        subject: { actor: producer },
+        message: `${producer}: ${flag.message}`,
+        numbers: Object.fromEntries(Object.entries(flag.numbers).filter(([, v]) => typeof v === 'number')) as Record<
+          string,
+          number
+        >,
+        statements: versions.map((x) => x.index),
+      });
+    }
+  }
+  return out;
+}
+
+/** The evidence bundle of one finding (found by its id), with the finding inside. */
+export async function findingEvidence(
+  log: LogService,
+  id: string,
+): Promise<EvidenceBundle & { finding: AuditFinding }> {
+  const report = await runAudit(log);
+  const finding = report.findings.find((f) => f.id === id);
+  if (!finding) throw new MatterlogError('not_found', `no finding ${id} in the current audit`);
+  return { ...(await evidenceFor(log, finding.statements)), finding };
+}
