@@ -85,8 +85,10 @@ export async function runAudit(
 
   // Compositions: the lot's ILMD, else the product's latest passport.
   const compositions = new Map<string, Record<string, number>>();
+  /** Where each class's composition comes from (an event's ILMD, or a passport), for evidence. */
+  const compositionSource = new Map<string, number>();
   const classes = new Set<string>();
-  for (const [, ev] of jsonByIndex) {
+  for (const [index, ev] of jsonByIndex) {
     const ilmd = ilmdOf(ev);
     for (const list of ['quantityList', 'outputQuantityList', 'inputQuantityList']) {
       for (const q of (Array.isArray(ev[list]) ? ev[list] : []) as { epcClass?: unknown }[]) {
@@ -94,18 +96,23 @@ export async function runAudit(
         classes.add(q.epcClass);
         if (ilmd.composition && list !== 'inputQuantityList' && !compositions.has(q.epcClass)) {
           compositions.set(q.epcClass, ilmd.composition);
+          compositionSource.set(q.epcClass, index);
         }
       }
     }
   }
   const products = [...classes].filter((c) => !compositions.has(c)).map((c) => [c, gtinOfEpc(c)] as const);
   const gtins = [...new Set(products.map(([, g]) => g).filter((g): g is string => g !== null))];
-  const latest = new Map<string, PassportBody>();
-  for (const p of gtins.length > 0 ? await log.readModel.passports(gtins) : [])
-    latest.set(p.product, JSON.parse(p.json) as PassportBody);
+  const latest = new Map<string, { body: PassportBody; index: number }>();
+  for (const p of gtins.length > 0 ? await log.readModel.passports(gtins) : []) {
+    latest.set(p.product, { body: JSON.parse(p.json) as PassportBody, index: p.index });
+  }
   for (const [c, g] of products) {
     const p = g ? latest.get(g) : undefined;
-    if (p) compositions.set(c, passportComposition(p));
+    if (p) {
+      compositions.set(c, passportComposition(p.body));
+      compositionSource.set(c, p.index);
+    }
   }
 
   // The registry as facts: when each actor was registered, which keys are revoked from when.
@@ -140,6 +147,22 @@ export async function runAudit(
       actors.filter((a) => a.role === 'producer').map((a) => a.name),
     )),
   ];
+  // A finding that splits classes into materials cites where each class's composition comes from,
+  // so that its evidence bundle holds what the arithmetic needs.
+  for (const f of all) {
+    if (f.rule !== 'impossible-yield' && f.rule !== 'mass-balance') continue;
+    const sources = new Set<number>();
+    for (const i of f.statements) {
+      const ev = jsonByIndex.get(i);
+      for (const list of ['quantityList', 'outputQuantityList', 'inputQuantityList']) {
+        for (const q of (Array.isArray(ev?.[list]) ? ev?.[list] : []) as { epcClass?: unknown }[]) {
+          const src = typeof q.epcClass === 'string' ? compositionSource.get(q.epcClass) : undefined;
+          if (src !== undefined) sources.add(src);
+        }
+      }
+    }
+    f.statements = [...new Set([...f.statements, ...sources])].sort((a, b) => a - b);
+  }
   const findings = all.map(withId).filter((f) => matches(f, filter));
   return { events: events.length, findings, notBalanced: balance.unbalanced.sort() };
 }

@@ -19,6 +19,8 @@ import { type NoteVerifier, verifierFromVkey } from '../ledger/note.js';
 import { verifyInclusion } from '../ledger/proof.js';
 import { ActorRegistry } from '../statements/registry.js';
 import { type ParsedStatement, parseStatement } from '../statements/statement.js';
+import type { AuditedEvent } from './event-rules.js';
+import { type FindingClaim, recomputeFinding } from './recompute.js';
 
 export const EVIDENCE_FORMAT = 'matterlog-evidence/1';
 
@@ -87,6 +89,8 @@ export interface EvidenceReport {
   ok: boolean;
   proved: string[];
   notProved: string[];
+  /** What a bundle cannot prove about its finding, said plainly. */
+  limits: string[];
   /** The statements that hold up, by log index. */
   statements: { index: number; kind: string; actor: string; issued: string }[];
 }
@@ -143,7 +147,7 @@ export function verifyEvidence(
     );
   } catch (e) {
     notProved.push(`the checkpoint: ${(e as Error).message}`);
-    return { ok: false, proved, notProved, statements: [] };
+    return { ok: false, proved, notProved, limits: [], statements: [] };
   }
   if (trust.operatorVkey !== undefined && trust.operatorVkey !== operator['vkey']) {
     notProved.push(`the bundle's operator key is not the one you trust (${trust.operatorVkey})`);
@@ -164,6 +168,7 @@ export function verifyEvidence(
     ...statements.map((e) => ({ e, role: 'statement' as const })),
   ].sort((a, b) => a.e.index - b.e.index);
   const good: EvidenceReport['statements'] = [];
+  const held: { statements: AuditedEvent[]; registry: AuditedEvent[] } = { statements: [], registry: [] };
   for (const { e, role } of all) {
     const p = included(e, role === 'registry' ? 'the registry statement' : 'the statement');
     if (!p) continue;
@@ -172,7 +177,8 @@ export function verifyEvidence(
       if (p.statement.kind === 'actor' || p.statement.kind === 'revocation') reg.apply(p, e.index);
       if (role === 'statement') {
         good.push({ index: e.index, kind: p.statement.kind, actor: accepted.actor, issued: p.statement.issued });
-      }
+        held.statements.push({ index: e.index, statement: p });
+      } else held.registry.push({ index: e.index, statement: p });
     } catch (err) {
       notProved.push(
         `the statement at index ${e.index} does not hold up against the registry: ${(err as Error).message}`,
@@ -184,5 +190,18 @@ export function verifyEvidence(
       `all ${statements.length} statements are in the log at the indices given and signed by their actors' registered, unrevoked keys`,
     );
   }
-  return { ok: notProved.length === 0 && statements.length > 0, proved, notProved, statements: good };
+  const limits: string[] = [];
+  const finding = value['finding'];
+  if (
+    isObject(finding) &&
+    typeof finding['rule'] === 'string' &&
+    isObject(finding['subject']) &&
+    isObject(finding['numbers'])
+  ) {
+    const r = recomputeFinding(finding as unknown as FindingClaim, held.statements, held.registry);
+    if (!r.recomputed) limits.push(r.why);
+    else if (r.matches) proved.push(`the "${finding['rule']}" finding's arithmetic comes out the same: ${r.why}`);
+    else notProved.push(`the "${finding['rule']}" finding: ${r.why}`);
+  }
+  return { ok: notProved.length === 0 && statements.length > 0, proved, notProved, limits, statements: good };
 }

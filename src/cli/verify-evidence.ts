@@ -11,7 +11,7 @@ export function verifyEvidenceCommand(setExit: (code: number) => void): Command 
   return new Command('verify-evidence')
     .summary('check an evidence bundle offline: checkpoint, inclusion proofs, signatures')
     .description(
-      "Checks, without contacting anyone, an evidence bundle (GET /evidence?index=…): the checkpoint's signature against the log key you trust (--vkey), every statement's inclusion proof against that checkpoint, and every statement's signatures against the actor registry replayed from the operator's key in log order. Says in words what was and was not proved. Exit 0 when everything holds, 3 when not.",
+      "Checks, without contacting anyone, an evidence bundle (GET /evidence?index=…): the checkpoint's signature against the log key you trust (--vkey), every statement's inclusion proof against that checkpoint, and every statement's signatures against the actor registry replayed from the operator's key in log order, and, for an audit finding's bundle, redoes the finding's arithmetic from those statements alone. Says in words what was and was not proved. Exit 0 when everything holds, 3 when not.",
     )
     .argument('<bundle>', 'the bundle (JSON); "-" reads standard input')
     .option(
@@ -44,6 +44,8 @@ export function verifyEvidenceCommand(setExit: (code: number) => void): Command 
               ...report.proved.map((s) => `  - ${s}`),
             ];
             if (report.notProved.length > 0) lines.push('Not proved:', ...report.notProved.map((s) => `  - ${s}`));
+            if (report.limits.length > 0)
+              lines.push('Not provable from a bundle:', ...report.limits.map((s) => `  - ${s}`));
             process.stdout.write(`${lines.join('\n')}\n`);
           }
           return report.ok ? EXIT.ok : EXIT.verification;

@@ -147,6 +147,23 @@ describe('the audit over HTTP', () => {
     expect(bundle.statements.map((s) => s.index)).toEqual(report.findings[0]?.statements);
     const checked = verifyEvidence(bundle, { logVkey: log.identity.vkey });
     expect(checked.notProved).toEqual([]);
+    // The bundle holds the transformation and the receipt whose ILMD gives the bales' composition.
+    expect(checked.proved.at(-1)).toMatch(
+      /^the "impossible-yield" finding's arithmetic comes out the same: recomputed/,
+    );
+    const inflated = JSON.parse(JSON.stringify(bundle)) as { finding: { numbers: Record<string, number> } };
+    inflated.finding.numbers['outputKg'] = 6000;
+    expect(verifyEvidence(inflated, { logVkey: log.identity.vkey }).notProved).toEqual([
+      expect.stringMatching(/^the "impossible-yield" finding: recomputed from the bundle: .*"outputKg":7000/),
+    ]);
     expect((await app.request('/audit/findings/nope/evidence')).status).toBe(404);
+  });
+
+  it('says what a bundle cannot prove: that a recipient is not registered', async () => {
+    const report = (await (await app.request('/audit?rule=unregistered-recipient')).json()) as Report;
+    const bundle = await (await app.request(`/audit/findings/${report.findings[0]?.id}/evidence`)).json();
+    const checked = verifyEvidence(bundle, { logVkey: log.identity.vkey });
+    expect(checked.ok).toBe(true);
+    expect(checked.limits[0]).toMatch(/rests on what inclusion proofs cannot show/);
   });
 });
