@@ -7,7 +7,8 @@
  * evidence bundle is served.
  */
 import type { PassportBody } from '../assess/passport.js';
-import { eventFindings, type Finding, type RegistryFacts } from '../audit/event-rules.js';
+import { claimsAndSupplies, recycledContentClaims } from '../audit/claim-rule.js';
+import { type AuditedEvent, eventFindings, type Finding, type RegistryFacts } from '../audit/event-rules.js';
 import type { EvidenceBundle } from '../audit/evidence.js';
 import { DEFAULT_FLOW_RULES, massBalance, overdrawnLots, unreceivedShipments } from '../audit/flow-rules.js';
 import { flowsOf } from '../audit/flows.js';
@@ -71,7 +72,7 @@ export async function runAudit(
     if (page.nextAfterIndex === null) break;
     after = page.nextAfterIndex;
   }
-  const events = [];
+  const events: AuditedEvent[] = [];
   for (let k = 0; k < indices.length; ) {
     const start = indices[k] as number;
     const end = Math.min(start + READ_CHUNK, (indices.at(-1) as number) + 1);
@@ -134,6 +135,7 @@ export async function runAudit(
     (await log.readModel.records('facility')).map((r) => [r.key, (JSON.parse(r.json) as { type: string }).type]),
   );
 
+  const producers = actors.filter((a) => a.role === 'producer').map((a) => a.name);
   const flows = flowsOf(events);
   const balance = massBalance(flows, compositions, DEFAULT_FLOW_RULES);
   const all: Omit<AuditFinding, 'id'>[] = [
@@ -142,10 +144,8 @@ export async function runAudit(
     ...balance.findings,
     ...overdrawnLots(flows, DEFAULT_FLOW_RULES),
     ...unreceivedShipments(flows, facilities, DEFAULT_FLOW_RULES),
-    ...(await designFindings(
-      log,
-      actors.filter((a) => a.role === 'producer').map((a) => a.name),
-    )),
+    ...(await designFindings(log, producers)),
+    ...(await claimFindings(log, events, producers, compositions)),
   ];
   // A finding that splits classes into materials cites where each class's composition comes from,
   // so that its evidence bundle holds what the arithmetic needs.
@@ -226,6 +226,25 @@ async function designFindings(log: LogService, producers: string[]): Promise<Omi
     }
   }
   return out;
+}
+
+/** Recycled-content claims of each producer against the recovered material it received. */
+async function claimFindings(
+  log: LogService,
+  events: AuditedEvent[],
+  producers: string[],
+  compositions: Map<string, Record<string, number>>,
+): Promise<Omit<AuditFinding, 'id'>[]> {
+  const passports: AuditedEvent[] = [];
+  for (const producer of producers) {
+    for (const v of await log.readModel.producerPassports(producer)) {
+      const [entry] = await log.store.readEntries(v.index, v.index + 1);
+      if (entry) passports.push({ index: v.index, statement: parseStatement(entry) });
+    }
+  }
+  if (passports.length === 0) return [];
+  const { claims, supplies } = claimsAndSupplies(events, passports, new Set(producers), compositions);
+  return recycledContentClaims(claims, supplies);
 }
 
 /** The evidence bundle of one finding (found by its id), with the finding inside. */

@@ -14,6 +14,7 @@ import { parseVerifierKey } from '../ledger/note.js';
 import type { RevocationBody } from '../statements/bodies.js';
 import { canonicalJson } from '../statements/canonical-json.js';
 import { gtinOfEpc, normaliseGtin } from '../statements/gs1.js';
+import { claimsAndSupplies, recycledContentClaims } from './claim-rule.js';
 import type { AuditedEvent, RegistryFacts } from './event-rules.js';
 import { eventFindings } from './event-rules.js';
 import { DEFAULT_FLOW_RULES, massBalance, overdrawnLots, unreceivedShipments } from './flow-rules.js';
@@ -127,6 +128,18 @@ export function recomputeFinding(
     case 'shipment-not-received':
       again = unreceivedShipments(flows(), new Map(), DEFAULT_FLOW_RULES).filter((f) => f.rule === claim.rule);
       break;
+    case 'recycled-content-claim': {
+      const events = statements.filter((x) => x.statement.statement.kind === 'epcis.event');
+      const passports = statements.filter((x) => x.statement.statement.kind === 'passport');
+      const { claims, supplies } = claimsAndSupplies(
+        events,
+        passports,
+        new Set([claim.subject['actor'] ?? '']),
+        compositions,
+      );
+      again = recycledContentClaims(claims, supplies);
+      break;
+    }
     case 'non-recyclable-design': {
       const p = statements.find((s) => s.statement.statement.kind === 'passport');
       if (!p) return { recomputed: false, matches: false, why: 'the bundle holds no passport to assess' };

@@ -13,6 +13,7 @@ import type { StatementKind } from '../../src/statements/roles.js';
 import { signStatement } from '../../src/statements/statement.js';
 import { EPCIS_CONTEXT } from '../helpers/epcis-fixtures.js';
 import { memoryLog, TEST_TOKEN } from '../helpers/memory-log.js';
+import { bottlePassport } from '../helpers/passport-fixtures.js';
 
 type Log = Awaited<ReturnType<typeof memoryLog>>;
 let log: Log;
@@ -165,5 +166,56 @@ describe('the audit over HTTP', () => {
     const checked = verifyEvidence(bundle, { logVkey: log.identity.vkey });
     expect(checked.ok).toBe(true);
     expect(checked.limits[0]).toMatch(/rests on what inclusion proofs cannot show/);
+  });
+});
+
+describe('recycled-content claims', () => {
+  it('raises a producer claiming recycled PET it never received, and the bundle recomputes the claim', async () => {
+    const own = await memoryLog({}, undefined, { rateLimit: { perSecond: 1000, burst: 100 } });
+    try {
+      const a = createApp(own);
+      const producer = ed25519NoteKey('bottler.example', new Uint8Array(32).fill(72));
+      const add = await a.request('/actors', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: producer.signer.name, role: 'producer', vkey: producer.vkey }),
+      });
+      expect(add.status).toBe(201);
+      const sign = (kind: StatementKind, body: unknown) =>
+        signStatement(
+          { v: 1, kind, issuer: producer.signer.name, issued: new Date().toISOString(), body: body as JsonValue },
+          [producer.signer],
+        );
+      const made = {
+        type: 'ObjectEvent',
+        eventTime: new Date(Date.now() + 60_000).toISOString(),
+        eventTimeZoneOffset: '+00:00',
+        action: 'ADD',
+        bizStep: 'commissioning',
+        epcList: [],
+        quantityList: [{ epcClass: 'urn:epc:idpat:sgtin:4006381.033393.*', quantity: 10_000 }],
+      };
+      const res = await a.request('/statements', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          statements: [
+            sign('passport', bottlePassport({ validFrom: '2020-01-01T00:00:00Z' })),
+            sign('epcis.event', { event: made, eventID: eventHashId(made, [EPCIS_CONTEXT]), context: [EPCIS_CONTEXT] }),
+          ],
+        }),
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+      const report = (await (await a.request('/audit?rule=recycled-content-claim')).json()) as Report;
+      // 10,000 bottles × 25 g of PET × 30% recycled = 75 kg claimed; none received.
+      expect(report.findings).toHaveLength(1);
+      expect(report.findings[0]?.numbers).toMatchObject({ claimedKg: expect.closeTo(75, 9), suppliedKg: 0 });
+      const bundle = await (await a.request(`/audit/findings/${report.findings[0]?.id}/evidence`)).json();
+      const checked = verifyEvidence(bundle, { logVkey: own.identity.vkey });
+      expect(checked.notProved).toEqual([]);
+      expect(checked.proved.at(-1)).toMatch(/"recycled-content-claim" finding's arithmetic comes out the same/);
+    } finally {
+      await own.close();
+    }
   });
 });
