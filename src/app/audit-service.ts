@@ -153,9 +153,10 @@ export async function runAudit(
     if (f.rule !== 'impossible-yield' && f.rule !== 'mass-balance') continue;
     const sources = new Set<number>();
     for (const i of f.statements) {
-      const ev = jsonByIndex.get(i);
+      const ev = jsonByIndex.get(i) ?? {};
       for (const list of ['quantityList', 'outputQuantityList', 'inputQuantityList']) {
-        for (const q of (Array.isArray(ev?.[list]) ? ev?.[list] : []) as { epcClass?: unknown }[]) {
+        const items = ev[list];
+        for (const q of (Array.isArray(items) ? items : []) as { epcClass?: unknown }[]) {
           const src = typeof q.epcClass === 'string' ? compositionSource.get(q.epcClass) : undefined;
           if (src !== undefined) sources.add(src);
         }
