@@ -25,6 +25,7 @@ import { ppwrGrade } from '../assess/ppwr.js';
 import { assessRecyclability } from '../assess/recyclability.js';
 import { checkFacility, checkRoute } from '../assess/route-statement.js';
 import { ROUTES } from '../assess/routes.js';
+import { checkFindingBody } from '../audit/finding-statement.js';
 import { type EventIndexFields, eventIndexFields } from '../epcis/index.js';
 import { MatterlogError } from '../ledger/errors.js';
 import { checkPlanBody } from '../optimize/plan-statement.js';
@@ -146,6 +147,7 @@ export class DomainView {
     if (kind === 'facility' || kind === 'route') return { passports: [], records: [this.checkRecord(p, actor, index)] };
     if (kind === 'policy') return { passports: [], records: [this.checkPolicyVersion(p, actor, index)] };
     if (kind === 'plan') this.checkPlan(p);
+    if (kind === 'finding') underBody(() => checkFindingBody(p.statement.body));
     return { passports: [], records: [] };
   }
 

@@ -27,6 +27,7 @@ import type { LogStore } from '../store/contract.js';
 import type { ReadModelStore } from '../store/read-model.js';
 import type { CheckedNotes } from './checked-notes.js';
 import { DomainView } from './domain-checks.js';
+import { checkFindingBundles } from './finding-checks.js';
 import { checkPlanDocuments } from './plan-checks.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RegistryRef } from './read-model-projection.js';
@@ -108,16 +109,19 @@ export class StatementService {
       }
     });
     const ok = parsed.filter((p): p is ParsedStatement => p !== null);
-    const [byText, byEvent, verified, domain, plans] = await Promise.all([
+    const [byText, byEvent, verified, domain, planRefusals, findingRefusals] = await Promise.all([
       this.readModel.findStatements(ok.map((p) => p.textSha256)),
       this.readModel.findEvents(ok.map(eventIdOf).filter((e): e is string => e !== undefined)),
       this.preverify(ok),
       DomainView.load(this.readModel, ok),
       checkPlanDocuments(ok, this.readModel, this.log),
+      checkFindingBundles(ok, this.readModel, this.log),
     ]);
     while (this.registryBarrier) await this.registryBarrier;
     // From here to addAll nothing awaits: the pool receives statements in the order they were checked.
-    const answers = this.checkAndSequence(notes.length, parsed, refusals, verified, domain, plans, (p) => {
+    // Documents named by plan and finding statements, checked before the synchronous step.
+    const documentRefusals = new Map([...planRefusals, ...findingRefusals]);
+    const answers = this.checkAndSequence(notes.length, parsed, refusals, verified, domain, documentRefusals, (p) => {
       const e = eventIdOf(p);
       return byText.get(p.textSha256) ?? (e ? byEvent.get(e) : undefined);
     });
@@ -164,7 +168,7 @@ export class StatementService {
     refusals: StatementRefusal[],
     verified: Map<ParsedStatement, Set<string>>,
     domain: DomainView,
-    plans: Map<ParsedStatement, MatterlogError>,
+    documentRefusals: Map<ParsedStatement, MatterlogError>,
     indexed: (p: ParsedStatement) => number | undefined,
   ): Promise<SubmitResult>[] {
     const now = (this.options.now ?? Date.now)();
@@ -186,8 +190,8 @@ export class StatementService {
         // again against a view that already holds it.
         if (indexed(s) === undefined && !this.pending(s.textSha256) && !texts.has(s.textSha256)) {
           domain.apply(domain.check(s, actor, -1));
-          const plan = plans.get(s);
-          if (plan) throw plan;
+          const document = documentRefusals.get(s);
+          if (document) throw document;
         }
         texts.add(s.textSha256);
         // Later statements in the same request see what earlier ones register or revoke.

@@ -46,9 +46,9 @@ export const METHOD_NOT_ALLOWED: readonly (readonly [readonly string[], readonly
       '/plans/*',
       '/policies/*',
       '/lots',
-      '/evidence',
       '/audit',
       '/audit/*',
+      '/evidence/*',
     ],
     'GET, HEAD',
   ],
@@ -67,7 +67,7 @@ export const METHOD_NOT_ALLOWED: readonly (readonly [readonly string[], readonly
     ],
     'POST',
   ],
-  [['PUT', 'PATCH', 'DELETE'], ['/actors'], 'GET, POST'],
+  [['PUT', 'PATCH', 'DELETE'], ['/actors', '/evidence'], 'GET, POST'],
   [['GET', 'PUT', 'PATCH'], ['/actors/tokens'], 'POST, DELETE'],
 ];
 

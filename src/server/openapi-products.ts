@@ -121,7 +121,32 @@ export const productPaths: Record<string, unknown> = {
       responses: { '200': { description: 'the bundle', content: json({ type: 'object' }) }, '404': problem },
     },
   },
+  '/evidence/{sha256}': {
+    get: {
+      summary: 'A stored evidence bundle, byte for byte (immutable)',
+      parameters: [
+        { name: 'sha256', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+      ],
+      responses: {
+        '200': { description: 'the bundle', content: json({ type: 'object' }) },
+        '400': problem,
+        '404': problem,
+      },
+    },
+  },
   '/evidence': {
+    post: {
+      summary:
+        'Store an evidence bundle that verifies against this log, under the SHA-256 of its canonical JSON; a finding statement then names it (actor or operator token)',
+      security: [{ operatorToken: [] }],
+      requestBody: { content: json({ type: 'object' }) },
+      responses: {
+        '201': { description: '{"sha256", "report"}', content: json({ type: 'object' }) },
+        '400': problem,
+        '401': problem,
+        '413': problem,
+      },
+    },
     get: {
       summary:
         'An evidence bundle for these statements: each with its inclusion proof against one signed checkpoint, and the registry statements of their signers; check it offline with matterlog verify-evidence',

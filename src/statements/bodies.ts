@@ -1,8 +1,7 @@
 /**
  * The body of each statement kind this version accepts, checked field by field
- * with messages that name the field. Kinds whose bodies are not defined yet
- * (findings) are refused until they are rather than logged
- * unchecked: once in the log, a claim cannot be taken back.
+ * with messages that name the field. A kind without a check here is refused
+ * rather than logged unchecked: once in the log, a claim cannot be taken back.
  */
 import { MatterlogError } from '../ledger/errors.js';
 import { checkKeyName, parseVerifierKey, SIG_TYPE_ED25519 } from '../ledger/note.js';
@@ -142,6 +141,7 @@ const CHECKS: Partial<Record<StatementKind, (body: Body) => unknown>> = {
   facility: domainBody('facility'),
   policy: domainBody('policy'),
   plan: domainBody('plan'),
+  finding: domainBody('finding'),
 };
 
 /** Checks the body of `statement` for its kind; throws `invalid_input` naming the field. */

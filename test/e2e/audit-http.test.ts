@@ -219,3 +219,57 @@ describe('recycled-content claims', () => {
     }
   });
 });
+
+describe('finding statements', () => {
+  it('an auditor stores a finding’s bundle and publishes the finding; a statement that misstates it is refused', async () => {
+    const auditor = ed25519NoteKey('auditor.example', new Uint8Array(32).fill(73));
+    const add = await app.request('/actors', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: auditor.signer.name, role: 'auditor', vkey: auditor.vkey }),
+    });
+    expect(add.status).toBe(201);
+    const report = (await (await app.request('/audit?rule=impossible-yield')).json()) as Report & {
+      findings: { severity: string; subject: Record<string, string> }[];
+    };
+    const f = report.findings[0] as Report['findings'][number] & { severity: string; subject: Record<string, string> };
+    const bundle = await (await app.request(`/audit/findings/${f.id}/evidence`)).json();
+    const post = (headers: Record<string, string>) =>
+      app.request('/evidence', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body: JSON.stringify(bundle),
+      });
+    expect((await post({})).status).toBe(401);
+    const stored = await post({ Authorization: `Bearer ${TEST_TOKEN}` });
+    expect(stored.status).toBe(201);
+    const { sha256 } = (await stored.json()) as { sha256: string };
+    expect((await app.request(`/evidence/${sha256}`)).status).toBe(200);
+    const finding = (body: Record<string, unknown>) =>
+      app.request('/statements', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          statements: [
+            signStatement(
+              {
+                v: 1,
+                kind: 'finding',
+                issuer: auditor.signer.name,
+                issued: new Date().toISOString(),
+                body: body as JsonValue,
+              },
+              [auditor.signer],
+            ),
+          ],
+        }),
+      });
+    const body = { bundle: sha256, rule: f.rule, severity: f.severity, subject: f.subject, numbers: f.numbers };
+    const misstated = await finding({ ...body, numbers: { ...f.numbers, outputKg: 9000 } });
+    expect(misstated.status).toBe(400);
+    expect(((await misstated.json()) as { refused: { pointer: string }[] }).refused[0]?.pointer).toBe('/body/numbers');
+    const ghost = await finding({ ...body, bundle: 'b'.repeat(64) });
+    expect(((await ghost.json()) as { detail: string }).detail).toMatch(/is not stored here: upload it first/);
+    expect((await finding(body)).status).toBe(201);
+  });
+});
