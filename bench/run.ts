@@ -14,6 +14,7 @@ import { useNodeCrypto } from '../src/app/node-crypto.js';
 import { benchAppendHttp } from './append-http.js';
 import { benchAppend } from './append-throughput.js';
 import { benchAssess } from './assess.js';
+import { benchAudit } from './audit.js';
 import { benchEpcis } from './epcis-validate.js';
 import { type BenchContext, errorMessage, removeDir } from './fixtures.js';
 import { loadAverage, machineInfo, probePostgres } from './machine.js';
@@ -49,6 +50,11 @@ const BENCHMARKS: { name: string; what: string; run(ctx: BenchContext): Promise<
     name: 'optimize',
     what: 'routing plans for 1,000 to 1,000,000 lots × 20 routes, LP and MIP: HiGHS through optimize(), and glpk.js',
     run: benchOptimize,
+  },
+  {
+    name: 'audit',
+    what: 'every audit rule over a log of honest EPCIS events (SQLite and PostgreSQL), and one evidence bundle built and verified',
+    run: benchAudit,
   },
 ];
 
