@@ -9,6 +9,7 @@ import { assessCommand } from './assess.js';
 import { auditCommand } from './audit.js';
 import { captureCommand } from './capture.js';
 import { catalogCommand } from './catalog.js';
+import { demoCommand } from './demo.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { exportTilesCommand } from './export-tiles.js';
 import { initCommand } from './init.js';
@@ -58,6 +59,7 @@ export async function run(argv: string[]): Promise<number> {
     verifyPlanCommand,
     verifyEvidenceCommand,
     auditCommand,
+    demoCommand,
   ]) {
     program.addCommand(make(setExit).exitOverride().addHelpText('after', `\n${EXIT_CODES_HELP}`));
   }
