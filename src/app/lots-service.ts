@@ -8,7 +8,8 @@
  * (TransformationEvent outputs), minus what left (shipping, DELETE) and what
  * was consumed (TransformationEvent inputs), up to a time. Its composition comes
  * from the lot's master data, ILMD `matterlog:composition` ({material id:
- * mass fraction}, with `matterlog:contamination`), or, for a product class,
+ * mass fraction}, with `matterlog:contamination`) on any event that brought
+ * the class in or made it (at this facility or where it was made), or, for a product class,
  * from the product's latest passport (its components' masses by material). A
  * class with neither is reported as unknown rather than guessed.
  */
@@ -96,6 +97,33 @@ export async function heldLots(readModel: ReadModelStore, facility: string, toMs
   const passports = products.length > 0 ? await readModel.passports(products) : [];
   const latest = new Map<string, PassportBody>();
   for (const p of passports) latest.set(p.product, JSON.parse(p.json) as PassportBody);
+  // A lot's master data is often declared where the lot was made (at the sorter), not where it is held.
+  const elsewhere = held.map(([c]) => c).filter((c) => !master.has(c));
+  if (elsewhere.length > 0) {
+    for (let after: number | undefined; ; ) {
+      const page = await readModel.queryEvents({
+        classes: [{ fields: ['quantity', 'outputQuantity'], values: elsewhere }],
+        ...(after !== undefined ? { afterIndex: after } : {}),
+        limit: 10_000,
+      });
+      for (const e of page.events) {
+        const event = JSON.parse(e.json) as Json;
+        const ilmd = ilmdOf(event);
+        if (!ilmd.composition) continue;
+        for (const c of eventIndexFields(event).classes) {
+          if (
+            (c.field === 'quantity' || c.field === 'outputQuantity') &&
+            elsewhere.includes(c.epcClass) &&
+            !master.has(c.epcClass)
+          ) {
+            master.set(c.epcClass, ilmd);
+          }
+        }
+      }
+      if (page.nextAfterIndex === null) break;
+      after = page.nextAfterIndex;
+    }
+  }
   const lots: Lot[] = [];
   const unknown: HeldLots['unknown'] = [];
   for (const [epcClass, tonnes] of held) {

@@ -12,11 +12,11 @@ import type { JsonValue } from '../../statements/canonical-json.js';
 import { signStatement } from '../../statements/statement.js';
 import { type AuditReport, runAudit } from '../audit-service.js';
 import type { LogService } from '../log-service.js';
-import { heldLots, ilmdOf } from '../lots-service.js';
+import { heldLots } from '../lots-service.js';
 import { OptimizeService } from '../optimize-service.js';
 import { ProductService } from '../product-service.js';
 import { WorkerSolver } from '../solver-pool.js';
-import { type Actor, DAY, type DemoEvent, stockCounts } from './region.js';
+import { type Actor, DAY, stockCounts } from './region.js';
 import { buildRegion, MONTH, MONTHS } from './scenario.js';
 import { type Score, score } from './score.js';
 import { type Planted, plantViolations } from './violations.js';
@@ -144,17 +144,9 @@ export async function runDemo(
     try {
       const service = new OptimizeService(log.readModel, log.store, solver);
       const mech = region.recyclers[0] as Region['recyclers'][number];
+      // The bales got their composition (ILMD) at the sorter; heldLots finds it there.
       const held = await heldLots(log.readModel, mech.facility, startMs + (MONTHS + 1) * MONTH);
-      // heldLots reads compositions only from events at the facility itself, and bales get theirs
-      // at the sorter (their ILMD): the lots it reports as unknown get the composition the log gives them.
-      const known = compositionsOf(events);
-      const lots = [
-        ...held.lots,
-        ...held.unknown.flatMap((u) => {
-          const composition = known.get(u.epcClass);
-          return composition ? [{ id: u.epcClass, massTonnes: u.tonnes, composition }] : [];
-        }),
-      ];
+      const lots = held.lots;
       const policy = await service.policy(region.policy.id);
       if (lots.length > 0) {
         const doc = await service.solve({ policy, lots, options: await service.options({ catalog: true }) });
@@ -199,20 +191,6 @@ export async function runDemo(
 }
 
 type Region = ReturnType<typeof buildRegion>;
-
-/** Each class's composition, from the ILMD of the event that created it (as the audit reads it). */
-function compositionsOf(events: readonly DemoEvent[]): Map<string, Record<string, number>> {
-  const out = new Map<string, Record<string, number>>();
-  for (const { event } of events) {
-    const comp = ilmdOf(event).composition;
-    if (!comp) continue;
-    for (const list of ['quantityList', 'outputQuantityList']) {
-      for (const q of (event[list] ?? []) as { epcClass: string }[])
-        if (!out.has(q.epcClass)) out.set(q.epcClass, comp);
-    }
-  }
-  return out;
-}
 
 function contextOf(): JsonValue {
   return [
