@@ -25,7 +25,7 @@ import type { LogService } from './log-service.js';
 import { ilmdOf, passportComposition } from './lots-service.js';
 import { ProductService } from './product-service.js';
 
-/** A finding as the audit reports it: any rule's, with its stable id. */
+/** A finding as the audit reports it (whichever rule raised it), with its stable id. */
 export interface AuditFinding extends Omit<Finding, 'rule'> {
   id: string;
   rule: string;
