@@ -19,7 +19,7 @@ import { MatterlogError } from '../ledger/errors.js';
 import { parseVerifierKey } from '../ledger/note.js';
 import { canonicalJson } from '../statements/canonical-json.js';
 import { gtinOfEpc } from '../statements/gs1.js';
-import { parseStatement } from '../statements/statement.js';
+import { parseStatement, readLoggedStatement } from '../statements/statement.js';
 import { evidenceFor } from './evidence-source.js';
 import type { LogService } from './log-service.js';
 import { ilmdOf, passportComposition } from './lots-service.js';
@@ -65,10 +65,7 @@ export async function runAudit(
       limit: 10_000,
       ...(after !== undefined ? { afterIndex: after } : {}),
     });
-    for (const e of page.events) {
-      indices.push(e.index);
-      jsonByIndex.set(e.index, JSON.parse(e.json) as Record<string, unknown>);
-    }
+    for (const e of page.events) indices.push(e.index);
     if (page.nextAfterIndex === null) break;
     after = page.nextAfterIndex;
   }
@@ -79,7 +76,10 @@ export async function runAudit(
     const entries = await log.store.readEntries(start, end);
     for (; k < indices.length && (indices[k] as number) < end; k++) {
       const index = indices[k] as number;
-      events.push({ index, statement: parseStatement(entries[index - start] as Uint8Array) });
+      const statement = readLoggedStatement(entries[index - start] as Uint8Array);
+      events.push({ index, statement });
+      // The event as signed (the read model's copy adds eventID and recordTime): one parse serves both.
+      jsonByIndex.set(index, (statement.statement.body as { event: Record<string, unknown> }).event);
     }
     onProgress?.(k, indices.length);
   }

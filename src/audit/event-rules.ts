@@ -16,7 +16,7 @@
  */
 import { eventIndexFields } from '../epcis/index.js';
 import type { EpcisEventBody } from '../statements/bodies.js';
-import type { ParsedStatement } from '../statements/statement.js';
+import type { LoggedStatement } from '../statements/statement.js';
 
 export type Severity = 'low' | 'medium' | 'high';
 export type EventRuleId = 'transformation-mass-gain' | 'dated-before-registration' | 'dated-after-revocation';
@@ -43,7 +43,7 @@ export const DEFAULT_EVENT_RULES: EventRuleConfig = { massGainTolerance: 0.005 }
 /** An indexed event statement as the rules see it. */
 export interface AuditedEvent {
   index: number;
-  statement: ParsedStatement;
+  statement: LoggedStatement;
 }
 
 /** When each actor was registered, and when each of its keys stops counting. */
