@@ -20,7 +20,7 @@ import { checkPassport, designOf, type PassportBody, type PassportComponent } fr
 import { assessRecyclability, type DesignJoin, type JoinMethod } from '../src/assess/recyclability.js';
 import { DESIGN_FEATURES, ROUTES } from '../src/assess/routes.js';
 import { gs1CheckDigit } from '../src/statements/gs1.js';
-import { type BenchContext, collectGarbage, errorMessage, median, wanted } from './fixtures.js';
+import { type BenchContext, collectGarbage, errorMessage, median, pick, prng, wanted } from './fixtures.js';
 import { int, type ResultRow } from './report.js';
 
 /** The target for 20-component products. */
@@ -46,20 +46,6 @@ const CASES: AssessCase[] = [
   { name: '5-component passports, full assessment', components: 5, op: 'full' },
   { name: '5-component passports, recyclability only', components: 5, op: 'recyclability' },
 ];
-
-/** mulberry32: a small seeded PRNG, so every run assesses the same passports. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(rand: () => number, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 
 /** What most products are mostly made of; the rest of the catalog appears too, less often. */
 const COMMON_MATERIALS = [

@@ -20,22 +20,9 @@ import { ROUTES, type RouteEntry } from '../src/assess/routes.js';
 import { catalogOptions, type Location, type Lot, type RouteOption } from '../src/optimize/network.js';
 import type { PolicyBody } from '../src/optimize/policy.js';
 import type { OptimizeInput } from '../src/optimize/solve.js';
+import { pick, prng } from './fixtures.js';
 
 export type InstanceKind = 'lp' | 'mip';
-
-/** mulberry32: small, fast and seeded, so every run and every process builds the same instance. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(rand: () => number, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 
 /** Rounded down, so that shares rounded this way never add up to more than their total. */
 const floorTo = (v: number, step: number) => Math.floor(v / step) * step;

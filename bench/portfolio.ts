@@ -19,7 +19,7 @@ import { gs1CheckDigit } from '../src/statements/gs1.js';
 import type { ReadModelStore } from '../src/store/read-model.js';
 import { emptyBatch } from '../src/store/read-model-batch.js';
 import { SqliteReadModel } from '../src/store/sqlite/sqlite-read-model.js';
-import { type BenchContext, errorMessage, type StoreKind, wanted } from './fixtures.js';
+import { type BenchContext, errorMessage, prng, type StoreKind, wanted } from './fixtures.js';
 import { int, ms, type ResultRow } from './report.js';
 
 const TARGET_MS = 3_000;
@@ -27,17 +27,6 @@ const PRODUCER = 'producer.example';
 const DAY_MS = 86_400_000;
 const YEAR_START = Date.UTC(2025, 0, 1);
 const APPEARANCES = 3;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gtin(i: number): string {
   const body = `0${String(4_000_000_000_00 + i).padStart(12, '0')}`;
