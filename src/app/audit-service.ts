@@ -6,9 +6,10 @@
  * Each finding gets a stable id (a digest of its content) by which its
  * evidence bundle is served.
  */
-import type { PassportBody } from '../assess/passport.js';
+import { type PassportBody, passportComposition } from '../assess/passport.js';
+import { type AuditedEvent, auditedEvent } from '../audit/audited-event.js';
 import { claimsAndSupplies, recycledContentClaims } from '../audit/claim-rule.js';
-import { type AuditedEvent, eventFindings, type Finding, type RegistryFacts } from '../audit/event-rules.js';
+import { eventFindings, type Finding, type RegistryFacts } from '../audit/event-rules.js';
 import type { EvidenceBundle } from '../audit/evidence.js';
 import { DEFAULT_FLOW_RULES, massBalance, overdrawnLots, unreceivedShipments } from '../audit/flow-rules.js';
 import { flowsOf } from '../audit/flows.js';
@@ -19,10 +20,9 @@ import { MatterlogError } from '../ledger/errors.js';
 import { parseVerifierKey } from '../ledger/note.js';
 import { canonicalJson } from '../statements/canonical-json.js';
 import { gtinOfEpc } from '../statements/gs1.js';
-import { parseStatement, readLoggedStatement } from '../statements/statement.js';
+import { loggedStatementOf, parseStatement, readLoggedStatement } from '../statements/statement.js';
 import { evidenceFor } from './evidence-source.js';
 import type { LogService } from './log-service.js';
-import { ilmdOf, passportComposition } from './lots-service.js';
 import { ProductService } from './product-service.js';
 
 /** A finding as the audit reports it (whichever rule raised it), with its stable id. */
@@ -59,7 +59,6 @@ export async function runAudit(
 ): Promise<AuditReport> {
   // The event statements, by index, from the read model's list and the log's own entries.
   const indices: number[] = [];
-  const jsonByIndex = new Map<number, Record<string, unknown>>();
   for (let after: number | undefined; ; ) {
     const page = await log.readModel.queryEvents({
       limit: 10_000,
@@ -77,9 +76,7 @@ export async function runAudit(
     for (; k < indices.length && (indices[k] as number) < end; k++) {
       const index = indices[k] as number;
       const statement = readLoggedStatement(entries[index - start] as Uint8Array);
-      events.push({ index, statement });
-      // The event as signed (the read model's copy adds eventID and recordTime): one parse serves both.
-      jsonByIndex.set(index, (statement.statement.body as { event: Record<string, unknown> }).event);
+      events.push(auditedEvent(index, statement));
     }
     onProgress?.(k, indices.length);
   }
@@ -89,16 +86,15 @@ export async function runAudit(
   /** Where each class's composition comes from (an event's ILMD, or a passport), for evidence. */
   const compositionSource = new Map<string, number>();
   const classes = new Set<string>();
-  for (const [index, ev] of jsonByIndex) {
-    const ilmd = ilmdOf(ev);
-    for (const list of ['quantityList', 'outputQuantityList', 'inputQuantityList']) {
-      for (const q of (Array.isArray(ev[list]) ? ev[list] : []) as { epcClass?: unknown }[]) {
-        if (typeof q.epcClass !== 'string') continue;
-        classes.add(q.epcClass);
-        if (ilmd.composition && list !== 'inputQuantityList' && !compositions.has(q.epcClass)) {
-          compositions.set(q.epcClass, ilmd.composition);
-          compositionSource.set(q.epcClass, index);
-        }
+  for (const e of events) {
+    if (!e.event) continue;
+    const composition = e.event.composition;
+    for (const c of e.event.fields.classes) {
+      if (c.field === 'childQuantity') continue;
+      classes.add(c.epcClass);
+      if (composition && c.field !== 'inputQuantity' && !compositions.has(c.epcClass)) {
+        compositions.set(c.epcClass, composition);
+        compositionSource.set(c.epcClass, e.index);
       }
     }
   }
@@ -149,17 +145,15 @@ export async function runAudit(
   ];
   // A finding that splits classes into materials cites where each class's composition comes from,
   // so that its evidence bundle holds what the arithmetic needs.
+  const byIndex = new Map(events.map((e) => [e.index, e]));
   for (const f of all) {
     if (f.rule !== 'impossible-yield' && f.rule !== 'mass-balance') continue;
     const sources = new Set<number>();
     for (const i of f.statements) {
-      const ev = jsonByIndex.get(i) ?? {};
-      for (const list of ['quantityList', 'outputQuantityList', 'inputQuantityList']) {
-        const items = ev[list];
-        for (const q of (Array.isArray(items) ? items : []) as { epcClass?: unknown }[]) {
-          const src = typeof q.epcClass === 'string' ? compositionSource.get(q.epcClass) : undefined;
-          if (src !== undefined) sources.add(src);
-        }
+      for (const c of byIndex.get(i)?.event?.fields.classes ?? []) {
+        if (c.field === 'childQuantity') continue;
+        const src = compositionSource.get(c.epcClass);
+        if (src !== undefined) sources.add(src);
       }
     }
     f.statements = [...new Set([...f.statements, ...sources])].sort((a, b) => a - b);
@@ -240,7 +234,7 @@ async function claimFindings(
   for (const producer of producers) {
     for (const v of await log.readModel.producerPassports(producer)) {
       const [entry] = await log.store.readEntries(v.index, v.index + 1);
-      if (entry) passports.push({ index: v.index, statement: parseStatement(entry) });
+      if (entry) passports.push(auditedEvent(v.index, loggedStatementOf(parseStatement(entry))));
     }
   }
   if (passports.length === 0) return [];

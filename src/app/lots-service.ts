@@ -13,8 +13,8 @@
  * from the product's latest passport (its components' masses by material). A
  * class with neither is reported as unknown rather than guessed.
  */
-import type { PassportBody } from '../assess/passport.js';
-import { eventIndexFields } from '../epcis/index.js';
+import { type PassportBody, passportComposition } from '../assess/passport.js';
+import { eventIndexFields, ilmdOf } from '../epcis/index.js';
 import { MatterlogError } from '../ledger/errors.js';
 import type { Lot } from '../optimize/network.js';
 import { gtinOfEpc } from '../statements/gs1.js';
@@ -22,7 +22,6 @@ import type { ReadModelStore } from '../store/read-model.js';
 
 const INBOUND = new Set(['receiving', 'commissioning', 'accepting', 'arriving', 'loading', 'storing']);
 const OUTBOUND = new Set(['shipping', 'departing', 'destroying', 'decommissioning']);
-const VOC = 'https://w3id.org/matterlog/voc/';
 
 export interface HeldLots {
   facility: string;
@@ -34,27 +33,6 @@ export interface HeldLots {
 }
 
 type Json = Record<string, unknown>;
-
-export function ilmdOf(event: Json): { composition?: Record<string, number>; contamination?: number } {
-  const ilmd = event['ilmd'];
-  if (typeof ilmd !== 'object' || ilmd === null) return {};
-  const i = ilmd as Json;
-  const composition = i['matterlog:composition'] ?? i[`${VOC}composition`];
-  const contamination = i['matterlog:contamination'] ?? i[`${VOC}contamination`];
-  return {
-    ...(typeof composition === 'object' && composition !== null
-      ? { composition: composition as Record<string, number> }
-      : {}),
-    ...(typeof contamination === 'number' ? { contamination } : {}),
-  };
-}
-
-export function passportComposition(p: PassportBody): Record<string, number> {
-  const out: Record<string, number> = {};
-  const total = p.components.reduce((s, c) => s + c.massKg, 0);
-  for (const c of p.components) out[c.material] = (out[c.material] ?? 0) + c.massKg / total;
-  return out;
-}
 
 export async function heldLots(readModel: ReadModelStore, facility: string, toMs?: number): Promise<HeldLots> {
   const net = new Map<string, number>();

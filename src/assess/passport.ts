@@ -287,3 +287,11 @@ export function checkVersionChains(passports: readonly PassportBody[], known: Re
     }
   }
 }
+
+/** A product's composition by material: each component's mass as a share of the product's. */
+export function passportComposition(p: PassportBody): Record<string, number> {
+  const out: Record<string, number> = {};
+  const total = p.components.reduce((s, c) => s + c.massKg, 0);
+  for (const c of p.components) out[c.material] = (out[c.material] ?? 0) + c.massKg / total;
+  return out;
+}

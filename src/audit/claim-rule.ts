@@ -6,10 +6,9 @@
  * actually received, beyond a tolerance.
  */
 import type { PassportBody } from '../assess/passport.js';
-import { eventIndexFields } from '../epcis/index.js';
-import type { EpcisEventBody } from '../statements/bodies.js';
 import { digitalLinkGtin, gtinOfEpc, normaliseGtin } from '../statements/gs1.js';
-import type { AuditedEvent, Finding } from './event-rules.js';
+import type { AuditedEvent } from './audited-event.js';
+import type { Finding } from './event-rules.js';
 import type { Compositions } from './flow-rules.js';
 
 export interface MaterialAmount {
@@ -85,16 +84,16 @@ export function claimsAndSupplies(
 ): { claims: MaterialAmount[]; supplies: MaterialAmount[] } {
   const versions = new Map<string, { validFromMs: number; index: number; body: PassportBody }[]>();
   for (const p of passports) {
-    const body = p.statement.statement.body as unknown as PassportBody;
+    const body = p.body as unknown as PassportBody;
     const gtin = body.product.gtin ? normaliseGtin(body.product.gtin) : digitalLinkGtin(body.product.digitalLink ?? '');
     if (!gtin) continue;
-    const validFromMs = body.validFrom ? Date.parse(body.validFrom) : p.statement.issuedMs;
+    const validFromMs = body.validFrom ? Date.parse(body.validFrom) : p.issuedMs;
     versions.set(gtin, [...(versions.get(gtin) ?? []), { validFromMs, index: p.index, body }]);
   }
   const recovered = new Map<string, number>();
   for (const e of events) {
-    const body = e.statement.statement.body as unknown as EpcisEventBody;
-    const f = eventIndexFields(body.event);
+    if (!e.event) continue;
+    const f = e.event.fields;
     if (f.eventType !== 'TransformationEvent' || !f.bizStep || !RECYCLING_STEPS.includes(f.bizStep)) continue;
     for (const c of f.classes)
       if (c.field === 'outputQuantity' && !recovered.has(c.epcClass)) recovered.set(c.epcClass, e.index);
@@ -102,10 +101,9 @@ export function claimsAndSupplies(
   const claims: MaterialAmount[] = [];
   const supplies: MaterialAmount[] = [];
   for (const e of events) {
-    const body = e.statement.statement.body as unknown as EpcisEventBody;
-    const actor = body.onBehalfOf ?? e.statement.issuers[0] ?? '';
+    if (!e.event) continue;
+    const { fields: f, actor } = e.event;
     if (!producers.has(actor)) continue;
-    const f = eventIndexFields(body.event);
     if (f.eventType === 'ObjectEvent' && f.action === 'ADD' && f.bizStep === 'commissioning') {
       const units = new Map<string, number>();
       for (const x of f.epcs)

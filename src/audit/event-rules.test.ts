@@ -3,8 +3,9 @@ import { DEPOT, EPCIS_CONTEXT, event } from '../../test/helpers/epcis-fixtures.j
 import { eventHashId } from '../epcis/index.js';
 import { ed25519NoteKey } from '../ledger/note.js';
 import type { JsonValue } from '../statements/canonical-json.js';
-import { parseStatement, signStatement } from '../statements/statement.js';
-import { type AuditedEvent, eventFindings, type RegistryFacts } from './event-rules.js';
+import { loggedStatementOf, parseStatement, signStatement } from '../statements/statement.js';
+import { type AuditedEvent, auditedEvent } from './audited-event.js';
+import { eventFindings, type RegistryFacts } from './event-rules.js';
 
 const plant = ed25519NoteKey('recycler.example/plant-7', new Uint8Array(32).fill(61));
 const keyHex = Array.from(plant.verifier.keyId, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -21,7 +22,7 @@ function audited(index: number, ev: Record<string, unknown>): AuditedEvent {
     },
     [plant.signer],
   );
-  return { index, statement: parseStatement(note) };
+  return auditedEvent(index, loggedStatementOf(parseStatement(note)));
 }
 
 const transformation = (inTonnes: number, outKg: number) =>

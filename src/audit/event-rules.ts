@@ -14,9 +14,8 @@
  * Each finding carries its numbers and the log indices of the statements they
  * come from, so an evidence bundle of those statements lets anyone recompute it.
  */
-import { eventIndexFields } from '../epcis/index.js';
-import type { EpcisEventBody } from '../statements/bodies.js';
-import type { LoggedStatement } from '../statements/statement.js';
+import type { EventIndexFields } from '../epcis/index.js';
+import type { AuditedEvent } from './audited-event.js';
 
 export type Severity = 'low' | 'medium' | 'high';
 export type EventRuleId = 'transformation-mass-gain' | 'dated-before-registration' | 'dated-after-revocation';
@@ -40,12 +39,6 @@ export interface EventRuleConfig {
 
 export const DEFAULT_EVENT_RULES: EventRuleConfig = { massGainTolerance: 0.005 };
 
-/** An indexed event statement as the rules see it. */
-export interface AuditedEvent {
-  index: number;
-  statement: LoggedStatement;
-}
-
 /** When each actor was registered, and when each of its keys stops counting. */
 export interface RegistryFacts {
   registeredMs: ReadonlyMap<string, number>;
@@ -56,8 +49,7 @@ export interface RegistryFacts {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Input and output mass of a TransformationEvent, kg (null when it states no mass on either side). */
-export function transformationMass(body: EpcisEventBody): { inputKg: number; outputKg: number } | null {
-  const f = eventIndexFields(body.event);
+export function transformationMass(f: EventIndexFields): { inputKg: number; outputKg: number } | null {
   if (f.eventType !== 'TransformationEvent') return null;
   let inputKg = 0;
   let outputKg = 0;
@@ -77,15 +69,15 @@ export function transformationMass(body: EpcisEventBody): { inputKg: number; out
 }
 
 export function massGain(e: AuditedEvent, config: EventRuleConfig): Finding | null {
-  const body = e.statement.statement.body as unknown as EpcisEventBody;
-  const m = transformationMass(body);
+  if (!e.event) return null;
+  const { eventID, fields: f } = e.event;
+  const m = transformationMass(f);
   if (!m || m.outputKg <= m.inputKg * (1 + config.massGainTolerance)) return null;
-  const f = eventIndexFields(body.event);
   const gainKg = m.outputKg - m.inputKg;
   return {
     rule: 'transformation-mass-gain',
     severity: m.inputKg === 0 ? 'high' : gainKg / m.inputKg > 0.1 ? 'high' : 'medium',
-    subject: { event: body.eventID, ...(f.bizLocation ? { facility: f.bizLocation } : {}) },
+    subject: { event: eventID, ...(f.bizLocation ? { facility: f.bizLocation } : {}) },
     message:
       m.inputKg === 0
         ? `a transformation produced ${m.outputKg} kg from no recorded input`
@@ -96,16 +88,15 @@ export function massGain(e: AuditedEvent, config: EventRuleConfig): Finding | nu
 }
 
 export function datedOutsideRegistration(e: AuditedEvent, facts: RegistryFacts): Finding[] {
-  const body = e.statement.statement.body as unknown as EpcisEventBody;
-  const f = eventIndexFields(body.event);
+  if (!e.event) return [];
+  const { eventID, fields: f, actor } = e.event;
   const out: Finding[] = [];
-  const actor = body.onBehalfOf ?? e.statement.issuers[0] ?? '';
   const registered = facts.registeredMs.get(actor);
   if (registered !== undefined && f.eventTimeMs < registered) {
     out.push({
       rule: 'dated-before-registration',
       severity: 'medium',
-      subject: { event: body.eventID, actor },
+      subject: { event: eventID, actor },
       message: `"${actor}" reports an event at ${iso(f.eventTimeMs)}, before it was registered in the log (${iso(registered)})`,
       numbers: {
         eventTimeMs: f.eventTimeMs,
@@ -115,14 +106,13 @@ export function datedOutsideRegistration(e: AuditedEvent, facts: RegistryFacts):
       statements: [e.index],
     });
   }
-  for (const sig of e.statement.signatures) {
-    const hex = Array.from(sig.keyId, (b) => b.toString(16).padStart(2, '0')).join('');
-    const revoked = facts.revokedMs.get(`${sig.name} ${hex}`);
+  for (const sig of e.signers) {
+    const revoked = facts.revokedMs.get(`${sig.name} ${sig.keyId}`);
     if (revoked && f.eventTimeMs >= revoked.fromMs) {
       out.push({
         rule: 'dated-after-revocation',
         severity: 'high',
-        subject: { event: body.eventID, actor: sig.name },
+        subject: { event: eventID, actor: sig.name },
         message: `an event dated ${iso(f.eventTimeMs)} is signed by a key of "${sig.name}" revoked from ${iso(revoked.fromMs)}`,
         numbers: { eventTimeMs: f.eventTimeMs, revokedFromMs: revoked.fromMs },
         statements: [e.index, revoked.index],
@@ -140,7 +130,7 @@ export function eventFindings(
 ): Finding[] {
   const out: Finding[] = [];
   for (const e of events) {
-    if (e.statement.statement.kind !== 'epcis.event') continue;
+    if (!e.event) continue;
     const gain = massGain(e, config);
     if (gain) out.push(gain);
     out.push(...datedOutsideRegistration(e, facts));

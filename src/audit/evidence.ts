@@ -18,8 +18,8 @@ import { leafHash } from '../ledger/hash.js';
 import { type NoteVerifier, verifierFromVkey } from '../ledger/note.js';
 import { verifyInclusion } from '../ledger/proof.js';
 import { ActorRegistry } from '../statements/registry.js';
-import { type ParsedStatement, parseStatement } from '../statements/statement.js';
-import type { AuditedEvent } from './event-rules.js';
+import { loggedStatementOf, type ParsedStatement, parseStatement } from '../statements/statement.js';
+import { type AuditedEvent, auditedEvent } from './audited-event.js';
 import { type FindingClaim, recomputeFinding } from './recompute.js';
 
 export const EVIDENCE_FORMAT = 'matterlog-evidence/1';
@@ -177,8 +177,8 @@ export function verifyEvidence(
       if (p.statement.kind === 'actor' || p.statement.kind === 'revocation') reg.apply(p, e.index);
       if (role === 'statement') {
         good.push({ index: e.index, kind: p.statement.kind, actor: accepted.actor, issued: p.statement.issued });
-        held.statements.push({ index: e.index, statement: p });
-      } else held.registry.push({ index: e.index, statement: p });
+        held.statements.push(auditedEvent(e.index, loggedStatementOf(p)));
+      } else held.registry.push(auditedEvent(e.index, loggedStatementOf(p)));
     } catch (err) {
       notProved.push(
         `the statement at index ${e.index} does not hold up against the registry: ${(err as Error).message}`,

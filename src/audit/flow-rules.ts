@@ -75,36 +75,51 @@ export function massBalance(
   findings: FlowFinding[];
   unbalanced: string[];
 } {
+  // One pass: flows arrive sorted by time, so each facility's list is too, and
+  // each flow falls in at most one interval between consecutive stock-takings.
   const byFacility = new Map<string, Flow[]>();
-  for (const f of flows) byFacility.set(f.facility, [...(byFacility.get(f.facility) ?? []), f]);
+  for (const f of flows) {
+    const list = byFacility.get(f.facility);
+    if (list) list.push(f);
+    else byFacility.set(f.facility, [f]);
+  }
   const findings: FlowFinding[] = [];
   const unbalanced: string[] = [];
   for (const [facility, list] of byFacility) {
-    const counts = [...new Set(list.filter((f) => f.kind === 'stock').map((f) => f.index))];
+    // Each stock-taking event is a snapshot: its flows are the stock of each class then.
+    const snapshots = new Map<number, { timeMs: number; stock: Map<string, number> }>();
+    for (const f of list) {
+      if (f.kind !== 'stock') continue;
+      let snap = snapshots.get(f.index);
+      if (!snap) {
+        snap = { timeMs: f.eventTimeMs, stock: new Map() };
+        snapshots.set(f.index, snap);
+      }
+      for (const [m, kg] of split(compositions, f.epcClass, f.kg)) snap.stock.set(m, (snap.stock.get(m) ?? 0) + kg);
+    }
+    const counts = [...snapshots.keys()];
     if (counts.length < 2) {
       unbalanced.push(facility);
       continue;
     }
-    // Each stock-taking event is a snapshot: its flows are the stock of each class then.
-    const snapshot = (index: number) => {
-      const at = list.filter((f) => f.index === index);
-      const stock = new Map<string, number>();
-      for (const f of at)
-        for (const [m, kg] of split(compositions, f.epcClass, f.kg)) stock.set(m, (stock.get(m) ?? 0) + kg);
-      return { timeMs: (at[0] as Flow).eventTimeMs, stock };
-    };
+    let next = 0;
     for (let k = 1; k < counts.length; k++) {
-      const open = snapshot(counts[k - 1] as number);
-      const close = snapshot(counts[k] as number);
+      const open = snapshots.get(counts[k - 1] as number) as { timeMs: number; stock: Map<string, number> };
+      const close = snapshots.get(counts[k] as number) as { timeMs: number; stock: Map<string, number> };
       const sums = new Map<string, { in: number; out: number; cited: number[] }>();
-      for (const f of list) {
-        if (f.kind === 'stock' || f.eventTimeMs < open.timeMs || f.eventTimeMs >= close.timeMs) continue;
+      while (next < list.length && (list[next] as Flow).eventTimeMs < open.timeMs) next++;
+      for (; next < list.length && (list[next] as Flow).eventTimeMs < close.timeMs; next++) {
+        const f = list[next] as Flow;
+        if (f.kind === 'stock') continue;
         for (const [m, kg] of split(compositions, f.epcClass, f.kg)) {
-          const s = sums.get(m) ?? { in: 0, out: 0, cited: [] };
+          let s = sums.get(m);
+          if (!s) {
+            s = { in: 0, out: 0, cited: [] };
+            sums.set(m, s);
+          }
           if (f.kind === 'received' || f.kind === 'produced') s.in += kg;
           else s.out += kg;
           s.cited.push(f.index);
-          sums.set(m, s);
         }
       }
       const materials = new Set([...sums.keys(), ...open.stock.keys(), ...close.stock.keys()]);
@@ -183,7 +198,9 @@ export function unreceivedShipments(
   for (const f of flows) {
     if (f.kind !== 'received') continue;
     const key = `${f.facility}\u0000${f.epcClass}`;
-    receipts.set(key, [...(receipts.get(key) ?? []), f]);
+    const list = receipts.get(key);
+    if (list) list.push(f);
+    else receipts.set(key, [f]);
   }
   const used = new Map<Flow, number>();
   const findings: FlowFinding[] = [];

@@ -12,9 +12,7 @@
  * Events at no location, quantities without a mass unit, and OBSERVE events of
  * other steps (inspecting, sorting on the spot) move nothing and are left out.
  */
-import { eventIndexFields } from '../epcis/index.js';
-import type { EpcisEventBody } from '../statements/bodies.js';
-import type { AuditedEvent } from './event-rules.js';
+import type { AuditedEvent } from './audited-event.js';
 
 export type FlowKind = 'received' | 'produced' | 'shipped' | 'consumed' | 'lost' | 'stock';
 
@@ -35,24 +33,12 @@ const ARRIVAL = new Set(['receiving', 'accepting', 'arriving', 'unloading']);
 const DEPARTURE = new Set(['shipping', 'departing', 'loading']);
 const COUNTING = new Set(['cycle_counting', 'stock_taking']);
 
-function destinationOf(event: Record<string, unknown>): string | undefined {
-  const list = event['destinationList'];
-  if (!Array.isArray(list)) return undefined;
-  const location = list.find(
-    (d) => typeof d === 'object' && d !== null && /location$/.test(String((d as Record<string, unknown>)['type'])),
-  ) as Record<string, unknown> | undefined;
-  return typeof location?.['destination'] === 'string' ? (location['destination'] as string) : undefined;
-}
-
 export function flowsOf(events: readonly AuditedEvent[]): Flow[] {
   const out: Flow[] = [];
   for (const e of events) {
-    if (e.statement.statement.kind !== 'epcis.event') continue;
-    const body = e.statement.statement.body as unknown as EpcisEventBody;
-    const f = eventIndexFields(body.event);
+    if (!e.event) continue;
+    const { fields: f, actor, destination } = e.event;
     if (f.bizLocation === null) continue;
-    const actor = body.onBehalfOf ?? e.statement.issuers[0] ?? '';
-    const destination = destinationOf(body.event);
     for (const c of f.classes) {
       if (c.kg === null) continue;
       let kind: FlowKind | null = null;

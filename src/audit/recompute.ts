@@ -6,7 +6,7 @@
  * Rules that rest on something a bundle cannot prove (that a facility is not
  * registered: inclusion proofs show presence, never absence) say so.
  */
-import { designOf, type PassportBody } from '../assess/passport.js';
+import { designOf, type PassportBody, passportComposition } from '../assess/passport.js';
 import { assessRecyclability } from '../assess/recyclability.js';
 import { ROUTES } from '../assess/routes.js';
 import { toHex } from '../ledger/bytes.js';
@@ -14,8 +14,9 @@ import { parseVerifierKey } from '../ledger/note.js';
 import type { RevocationBody } from '../statements/bodies.js';
 import { canonicalJson } from '../statements/canonical-json.js';
 import { gtinOfEpc, normaliseGtin } from '../statements/gs1.js';
+import type { AuditedEvent } from './audited-event.js';
 import { claimsAndSupplies, recycledContentClaims } from './claim-rule.js';
-import type { AuditedEvent, RegistryFacts } from './event-rules.js';
+import type { RegistryFacts } from './event-rules.js';
 import { eventFindings } from './event-rules.js';
 import { DEFAULT_FLOW_RULES, massBalance, overdrawnLots, unreceivedShipments } from './flow-rules.js';
 import { flowsOf } from './flows.js';
@@ -34,43 +35,31 @@ export interface Recomputed {
   why: string;
 }
 
-const COMPOSITION = ['matterlog:composition', 'https://w3id.org/matterlog/voc/composition'];
-
 /** Compositions of the classes the statements speak of: ILMD first, else the product's passport. */
 export function compositionsOf(statements: readonly AuditedEvent[]): Map<string, Record<string, number>> {
   const out = new Map<string, Record<string, number>>();
   const passports = new Map<string, PassportBody>();
   const classes = new Set<string>();
   for (const s of statements) {
-    const body = s.statement.statement.body as Record<string, unknown>;
-    if (s.statement.statement.kind === 'passport') {
-      const p = body as unknown as PassportBody;
+    if (s.kind === 'passport') {
+      const p = s.body as unknown as PassportBody;
       const gtin = p.product.gtin ? normaliseGtin(p.product.gtin) : null;
       if (gtin) passports.set(gtin, p);
       continue;
     }
-    if (s.statement.statement.kind !== 'epcis.event') continue;
-    const event = body['event'] as Record<string, unknown>;
-    const ilmd = (event['ilmd'] ?? {}) as Record<string, unknown>;
-    const comp = COMPOSITION.map((k) => ilmd[k]).find((v) => typeof v === 'object' && v !== null);
-    for (const list of ['quantityList', 'outputQuantityList', 'inputQuantityList']) {
-      for (const q of (Array.isArray(event[list]) ? event[list] : []) as { epcClass?: unknown }[]) {
-        if (typeof q.epcClass !== 'string') continue;
-        classes.add(q.epcClass);
-        if (comp && list !== 'inputQuantityList' && !out.has(q.epcClass))
-          out.set(q.epcClass, comp as Record<string, number>);
-      }
+    if (!s.event) continue;
+    for (const c of s.event.fields.classes) {
+      if (c.field === 'childQuantity') continue;
+      classes.add(c.epcClass);
+      if (s.event.composition && c.field !== 'inputQuantity' && !out.has(c.epcClass))
+        out.set(c.epcClass, s.event.composition);
     }
   }
   for (const c of classes) {
     if (out.has(c)) continue;
     const g = gtinOfEpc(c);
     const p = g ? passports.get(g) : undefined;
-    if (!p) continue;
-    const total = p.components.reduce((t, x) => t + x.massKg, 0);
-    const comp: Record<string, number> = {};
-    for (const x of p.components) comp[x.material] = (comp[x.material] ?? 0) + x.massKg / total;
-    out.set(c, comp);
+    if (p) out.set(c, passportComposition(p));
   }
   return out;
 }
@@ -80,12 +69,11 @@ export function factsOf(registry: readonly AuditedEvent[]): RegistryFacts {
   const registeredMs = new Map<string, number>();
   const revokedMs = new Map<string, { fromMs: number; index: number }>();
   for (const r of registry) {
-    const s = r.statement.statement;
-    if (s.kind === 'actor') {
-      const name = (s.body as { name: string }).name;
-      registeredMs.set(name, Math.min(registeredMs.get(name) ?? Number.POSITIVE_INFINITY, r.statement.issuedMs));
-    } else if (s.kind === 'revocation') {
-      const b = s.body as unknown as RevocationBody;
+    if (r.kind === 'actor') {
+      const name = (r.body as { name: string }).name;
+      registeredMs.set(name, Math.min(registeredMs.get(name) ?? Number.POSITIVE_INFINITY, r.issuedMs));
+    } else if (r.kind === 'revocation') {
+      const b = r.body as unknown as RevocationBody;
       const key = `${b.name} ${toHex(parseVerifierKey(b.vkey).keyId)}`;
       const fromMs = Date.parse(b.from);
       const held = revokedMs.get(key);
@@ -129,8 +117,8 @@ export function recomputeFinding(
       again = unreceivedShipments(flows(), new Map(), DEFAULT_FLOW_RULES).filter((f) => f.rule === claim.rule);
       break;
     case 'recycled-content-claim': {
-      const events = statements.filter((x) => x.statement.statement.kind === 'epcis.event');
-      const passports = statements.filter((x) => x.statement.statement.kind === 'passport');
+      const events = statements.filter((x) => x.kind === 'epcis.event');
+      const passports = statements.filter((x) => x.kind === 'passport');
       const { claims, supplies } = claimsAndSupplies(
         events,
         passports,
@@ -141,11 +129,11 @@ export function recomputeFinding(
       break;
     }
     case 'non-recyclable-design': {
-      const p = statements.find((s) => s.statement.statement.kind === 'passport');
+      const p = statements.find((s) => s.kind === 'passport');
       if (!p) return { recomputed: false, matches: false, why: 'the bundle holds no passport to assess' };
       const share = Math.min(
         1,
-        assessRecyclability(designOf(p.statement.statement.body as unknown as PassportBody), { routes: ROUTES }).share,
+        assessRecyclability(designOf(p.body as unknown as PassportBody), { routes: ROUTES }).share,
       );
       again = [{ rule: claim.rule, subject: claim.subject, numbers: { share, threshold: 0.7 } }];
       break;

@@ -3,8 +3,8 @@ import { EPCIS_CONTEXT, event } from '../../test/helpers/epcis-fixtures.js';
 import { eventHashId } from '../epcis/index.js';
 import { ed25519NoteKey } from '../ledger/note.js';
 import type { JsonValue } from '../statements/canonical-json.js';
-import { parseStatement, signStatement } from '../statements/statement.js';
-import type { AuditedEvent } from './event-rules.js';
+import { loggedStatementOf, parseStatement, signStatement } from '../statements/statement.js';
+import { type AuditedEvent, auditedEvent } from './audited-event.js';
 import { impossibleYields, maxYield } from './yield-rule.js';
 
 const plant = ed25519NoteKey('recycler.example/plant-7', new Uint8Array(32).fill(62));
@@ -34,7 +34,7 @@ function mechanical(index: number, inKg: number, outKg: number): AuditedEvent {
     },
     [plant.signer],
   );
-  return { index, statement: parseStatement(note) };
+  return auditedEvent(index, loggedStatementOf(parseStatement(note)));
 }
 
 describe('impossible yields', () => {

@@ -14,10 +14,9 @@ import {
   BIZSTEP_COMPOSTING,
   BIZSTEP_MECHANICAL_RECYCLING,
   BIZSTEP_MOLECULAR_DISASSEMBLY,
-  eventIndexFields,
 } from '../epcis/index.js';
-import type { EpcisEventBody } from '../statements/bodies.js';
-import type { AuditedEvent, Finding } from './event-rules.js';
+import type { AuditedEvent } from './audited-event.js';
+import type { Finding } from './event-rules.js';
 import type { Compositions } from './flow-rules.js';
 
 const FAMILY_OF_STEP: Readonly<Record<string, RouteFamily>> = {
@@ -60,9 +59,8 @@ export function impossibleYields(
 ): YieldFinding[] {
   const out: YieldFinding[] = [];
   for (const e of events) {
-    if (e.statement.statement.kind !== 'epcis.event') continue;
-    const body = e.statement.statement.body as unknown as EpcisEventBody;
-    const f = eventIndexFields(body.event);
+    if (!e.event) continue;
+    const { eventID, fields: f } = e.event;
     const family = f.eventType === 'TransformationEvent' && f.bizStep ? FAMILY_OF_STEP[f.bizStep] : undefined;
     if (!family) continue;
     const mass = (field: string) =>
@@ -82,7 +80,7 @@ export function impossibleYields(
       out.push({
         rule: 'impossible-yield',
         severity: inKg === 0 ? 'high' : outKg > inKg ? 'high' : 'medium',
-        subject: { event: body.eventID, material: m, ...(f.bizLocation ? { facility: f.bizLocation } : {}) },
+        subject: { event: eventID, material: m, ...(f.bizLocation ? { facility: f.bizLocation } : {}) },
         message:
           inKg === 0
             ? `a ${family} transformation reports ${outKg} kg of ${m} out of input that holds none`

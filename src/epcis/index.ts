@@ -9,6 +9,7 @@ export {
   eventIndexFields,
 } from './event-fields.js';
 export { EVENT_HASH_VERSION, eventHashId, eventHashIdFromPreHash, eventPreHash } from './event-hash.js';
+export { ilmdOf, type LotMasterData } from './ilmd.js';
 export { formatUtcMillis, type ParsedTimestamp, parseTimestamp } from './timestamps.js';
 export type { EpcisEvent, EpcisLocation, EpcisQuantityElement, ValidatedDocument, ValidationIssue } from './types.js';
 export { isMassUnit, MASS_UNITS, type MassUnit, toKilograms } from './units.js';

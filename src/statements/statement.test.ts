@@ -3,7 +3,14 @@ import { utf8 } from '../ledger/bytes.js';
 import { isMatterlogError } from '../ledger/errors.js';
 import { ed25519NoteKey, parseNote } from '../ledger/note.js';
 import { canonicalJson, parseCanonicalJson } from './canonical-json.js';
-import { addSignatures, parseStatement, type Statement, signStatement } from './statement.js';
+import {
+  addSignatures,
+  loggedStatementOf,
+  parseStatement,
+  readLoggedStatement,
+  type Statement,
+  signStatement,
+} from './statement.js';
 
 const seed = (n: number) => new Uint8Array(32).fill(n);
 const sender = ed25519NoteKey('collector.example/depot-1', seed(1));
@@ -54,6 +61,14 @@ describe('canonical JSON (RFC 8785)', () => {
 });
 
 describe('statements as signed notes', () => {
+  it('reads a logged entry (the audit’s fast path) exactly as the full parser does', () => {
+    const note = signStatement(handover(), [sender.signer, receiver.signer]);
+    const logged = readLoggedStatement(utf8(note));
+    expect(logged).toEqual(loggedStatementOf(parseStatement(note)));
+    expect(logged.signers.map((s) => s.name)).toEqual([sender.signer.name, receiver.signer.name]);
+    expect(logged.signers[1]?.keyId).toBe(Buffer.from(receiver.verifier.keyId).toString('hex'));
+  });
+
   it('is one canonical line signed by its issuer', () => {
     const note = signStatement({ ...handover(), issuer: sender.signer.name }, [sender.signer]);
     const [line, blank] = note.split('\n');
