@@ -3,7 +3,8 @@
  * times the units it placed on the market, that is recycled material it must
  * have bought. The claim, per material and year, must not exceed the
  * recovered material (the output of a recycling transformation) the producer
- * actually received, beyond a tolerance.
+ * actually received that year, plus what it received earlier and had not yet
+ * used, beyond a tolerance.
  */
 import type { PassportBody } from '../assess/passport.js';
 import { digitalLinkGtin, gtinOfEpc, normaliseGtin } from '../statements/gs1.js';
@@ -29,33 +30,55 @@ export function recycledContentClaims(
   supplies: readonly MaterialAmount[],
   tolerance = { share: 0.02, kg: 1 },
 ): ClaimFinding[] {
-  const key = (a: MaterialAmount) => `${a.producer}\u0000${a.material}\u0000${a.year}`;
-  const sum = (list: readonly MaterialAmount[]) => {
-    const m = new Map<string, MaterialAmount>();
-    for (const a of list) {
-      const held = m.get(key(a));
-      if (held) {
-        held.kg += a.kg;
-        held.statements.push(...a.statements);
-      } else m.set(key(a), { ...a, statements: [...a.statements] });
-    }
-    return m;
+  // Per producer and material, year by year: recycled material bought in one
+  // year may go into units commissioned in a later one (December's bales are
+  // January's bottles), so what a year's claims leave unused carries forward.
+  // A shortfall is reported in its year and not carried (it would only repeat).
+  type Year = { claimed: number; supplied: number; claimedBy: number[]; suppliedBy: number[] };
+  const groups = new Map<string, Map<string, Year>>();
+  const yearOf = (a: MaterialAmount) => {
+    const k = `${a.producer}\u0000${a.material}`;
+    const g = groups.get(k) ?? new Map<string, Year>();
+    groups.set(k, g);
+    const y = g.get(a.year) ?? { claimed: 0, supplied: 0, claimedBy: [], suppliedBy: [] };
+    g.set(a.year, y);
+    return y;
   };
-  const supplied = sum(supplies);
+  for (const c of claims) {
+    const y = yearOf(c);
+    y.claimed += c.kg;
+    y.claimedBy.push(...c.statements);
+  }
+  for (const x of supplies) {
+    const y = yearOf(x);
+    y.supplied += x.kg;
+    y.suppliedBy.push(...x.statements);
+  }
   const out: ClaimFinding[] = [];
-  for (const [k, c] of [...sum(claims)].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const s = supplied.get(k);
-    const suppliedKg = s?.kg ?? 0;
-    const allowed = suppliedKg * (1 + tolerance.share) + tolerance.kg;
-    if (c.kg <= allowed) continue;
-    out.push({
-      rule: 'recycled-content-claim',
-      severity: suppliedKg === 0 ? 'high' : c.kg > 1.2 * suppliedKg ? 'high' : 'medium',
-      subject: { actor: c.producer, material: c.material, year: c.year },
-      message: `${c.producer}'s passports claim ${c.kg} kg of recycled ${c.material} in the units it placed on the market in ${c.year}, but it received ${suppliedKg} kg of recovered ${c.material} that year`,
-      numbers: { claimedKg: c.kg, suppliedKg, allowedKg: allowed },
-      statements: [...new Set([...c.statements, ...(s?.statements ?? [])])].sort((a, b) => a - b).slice(0, 500),
-    });
+  for (const [k, years] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const [producer, material] = k.split('\u0000') as [string, string];
+    let carried = 0;
+    let carriedBy: number[] = [];
+    for (const [year, y] of [...years].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const available = carried + y.supplied;
+      const allowed = available * (1 + tolerance.share) + tolerance.kg;
+      if (y.claimed <= allowed) {
+        carried = Math.max(0, available - y.claimed);
+        // What carries forward rests on this year's receipts and claims: a bundle needs both to redo it.
+        carriedBy = carried > 0 ? [...carriedBy, ...y.claimedBy, ...y.suppliedBy] : [];
+        continue;
+      }
+      out.push({
+        rule: 'recycled-content-claim',
+        severity: available === 0 ? 'high' : y.claimed > 1.2 * available ? 'high' : 'medium',
+        subject: { actor: producer, material, year },
+        message: `${producer}'s passports claim ${y.claimed} kg of recycled ${material} in the units it placed on the market in ${year}, but it received ${y.supplied} kg of recovered ${material} that year${carried > 0 ? ` and had ${carried} kg left from earlier years` : ''}`,
+        numbers: { claimedKg: y.claimed, suppliedKg: y.supplied, carriedInKg: carried, allowedKg: allowed },
+        statements: [...new Set([...y.claimedBy, ...y.suppliedBy, ...carriedBy])].sort((a, b) => a - b).slice(0, 500),
+      });
+      carried = 0;
+      carriedBy = [];
+    }
   }
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyEvidence } from '../../src/audit/evidence.js';
-import { DISP_FOR_RECYCLING, eventHashId } from '../../src/epcis/index.js';
+import { BIZSTEP_MECHANICAL_RECYCLING, DISP_FOR_RECYCLING, eventHashId } from '../../src/epcis/index.js';
 import { ed25519NoteKey } from '../../src/ledger/note.js';
 import { createApp } from '../../src/server/app.js';
 import type { JsonValue } from '../../src/statements/canonical-json.js';
@@ -112,7 +112,13 @@ afterAll(async () => {
 
 interface Report {
   events: number;
-  findings: { id: string; rule: string; numbers: Record<string, number>; statements: number[] }[];
+  findings: {
+    id: string;
+    rule: string;
+    subject: Record<string, string>;
+    numbers: Record<string, number>;
+    statements: number[];
+  }[];
   notBalanced: string[];
 }
 
@@ -211,6 +217,104 @@ describe('recycled-content claims', () => {
       expect(report.findings).toHaveLength(1);
       expect(report.findings[0]?.numbers).toMatchObject({ claimedKg: expect.closeTo(75, 9), suppliedKg: 0 });
       const bundle = await (await a.request(`/audit/findings/${report.findings[0]?.id}/evidence`)).json();
+      const checked = verifyEvidence(bundle, { logVkey: own.identity.vkey });
+      expect(checked.notProved).toEqual([]);
+      expect(checked.proved.at(-1)).toMatch(/"recycled-content-claim" finding's arithmetic comes out the same/);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('recycled content across a year boundary', () => {
+  it('lets December’s recovered PET cover January’s bottles, raises what it cannot cover, and the bundle redoes it', async () => {
+    const own = await memoryLog({}, undefined, { rateLimit: { perSecond: 1000, burst: 100 } });
+    try {
+      const a = createApp(own);
+      const producer = ed25519NoteKey('bottler.example', new Uint8Array(32).fill(73));
+      for (const [name, role, vkey] of [
+        [producer.signer.name, 'producer', producer.vkey],
+        [plant.signer.name, 'recycler', plant.vkey],
+      ]) {
+        const add = await a.request('/actors', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name, role, vkey }),
+        });
+        expect(add.status).toBe(201);
+      }
+      const by = (who: typeof producer, kind: StatementKind, body: unknown) =>
+        signStatement(
+          { v: 1, kind, issuer: who.signer.name, issued: new Date().toISOString(), body: body as JsonValue },
+          [who.signer],
+        );
+      const event = (who: typeof producer, e: Record<string, unknown>) => {
+        const full = { eventTimeZoneOffset: '+00:00', ...e };
+        return by(who, 'epcis.event', { event: full, eventID: eventHashId(full, context), context });
+      };
+      const BOTTLER = 'urn:epc:id:sgln:4006381.00001.0';
+      const commission = (time: string, units: number) =>
+        event(producer, {
+          type: 'ObjectEvent',
+          eventTime: time,
+          action: 'ADD',
+          bizStep: 'commissioning',
+          bizLocation: { id: BOTTLER },
+          epcList: [],
+          quantityList: [{ epcClass: 'urn:epc:idpat:sgtin:4006381.033393.*', quantity: units }],
+        });
+      const res = await a.request('/statements', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          statements: [
+            by(producer, 'passport', bottlePassport({ validFrom: '2020-01-01T00:00:00Z' })),
+            // The plant recycles bales into PET flakes in December 2025 and the bottler receives 200 kg of them.
+            event(plant, {
+              type: 'TransformationEvent',
+              eventTime: '2025-12-10T08:00:00Z',
+              bizStep: BIZSTEP_MECHANICAL_RECYCLING,
+              bizLocation: { id: PLANT },
+              inputQuantityList: [kg(BALES, 400)],
+              outputQuantityList: [kg(FLAKES, 300)],
+              ilmd: { 'matterlog:composition': { 'polymer/PET': 1 } },
+            }),
+            event(producer, {
+              type: 'ObjectEvent',
+              eventTime: '2025-12-20T08:00:00Z',
+              action: 'OBSERVE',
+              bizStep: 'receiving',
+              bizLocation: { id: BOTTLER },
+              epcList: [],
+              quantityList: [kg(FLAKES, 200)],
+            }),
+            // January: 10,000 bottles × 25 g × 30% = 75 kg of recycled PET, covered by December's 200 kg.
+            commission('2026-01-15T08:00:00Z', 10_000),
+          ],
+        }),
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+      const audit = async () =>
+        ((await (await a.request('/audit?rule=recycled-content-claim')).json()) as Report).findings;
+      expect(await audit()).toEqual([]);
+
+      // June: 30,000 more (225 kg) against the 200 − 75 = 125 kg left: 300 kg claimed in 2026, 200 kg to cover it.
+      const more = await a.request('/statements', {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain' },
+        body: commission('2026-06-01T08:00:00Z', 30_000),
+      });
+      expect(more.status, await more.clone().text()).toBe(201);
+      const findings = await audit();
+      expect(findings).toHaveLength(1);
+      expect(findings[0]?.subject).toEqual({ actor: producer.signer.name, material: 'polymer/PET', year: '2026' });
+      expect(findings[0]?.numbers).toMatchObject({
+        claimedKg: expect.closeTo(300, 9),
+        suppliedKg: 0,
+        carriedInKg: expect.closeTo(200, 9),
+        allowedKg: expect.closeTo(205, 9),
+      });
+      const bundle = await (await a.request(`/audit/findings/${findings[0]?.id}/evidence`)).json();
       const checked = verifyEvidence(bundle, { logVkey: own.identity.vkey });
       expect(checked.notProved).toEqual([]);
       expect(checked.proved.at(-1)).toMatch(/"recycled-content-claim" finding's arithmetic comes out the same/);
