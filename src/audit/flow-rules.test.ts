@@ -68,6 +68,33 @@ describe('mass balance between stock-takings', () => {
     expect(massBalance(base(250), compositions, DEFAULT_FLOW_RULES).findings).toEqual([]);
   });
 
+  it('reads a count recorded in several events at one time as one count, and cites them all', () => {
+    const opening = count(1, [[BALES, 1000]]);
+    const received = flow('received', 10_000, 5);
+    const consumed = flow('consumed', 9000, 10);
+    const produced = flow('produced', 7600, 10, { epcClass: FLAKES });
+    const shipped = flow('shipped', 7000, 20, { epcClass: FLAKES });
+    // The closing count split in two events (bales in one, flakes in the other), both at day 31.
+    const bales = count(31, [[BALES, 2000]]);
+    const flakes = (kg: number) => count(31, [[FLAKES, kg]]);
+    const honest = [...opening, received, consumed, produced, shipped, ...bales, ...flakes(600)];
+    expect(massBalance(honest, compositions, DEFAULT_FLOW_RULES).findings).toEqual([]);
+    const short = flakes(200);
+    const [f, ...rest] = massBalance(
+      [...opening, received, consumed, produced, shipped, ...bales, ...short],
+      compositions,
+      DEFAULT_FLOW_RULES,
+    ).findings;
+    expect(rest).toEqual([]);
+    expect(f?.numbers).toMatchObject({ closingKg: 2000, imbalanceKg: 400 });
+    expect(f?.statements).toEqual(
+      [opening, [received, consumed, produced, shipped], bales, short]
+        .flat()
+        .map((x) => x.index)
+        .sort((a, b) => a - b),
+    );
+  });
+
   it('does not judge a facility that never counted its stock, and says so', () => {
     const r = massBalance([flow('received', 1000, 3), flow('shipped', 200, 4)], compositions, DEFAULT_FLOW_RULES);
     expect(r).toEqual({ findings: [], unbalanced: [PLANT] });

@@ -1,7 +1,8 @@
 /**
  * Audit rules over material flows (flows.ts):
  *
- * - `mass-balance`: between two stock-takings at a facility, per material,
+ * - `mass-balance`: between two stock-takings at a facility (the counting events
+ *   at one eventTime are one stock-taking), per material,
  *   opening stock + received + produced − shipped − consumed − lost should be
  *   the closing stock. What is beyond the tolerance vanished (positive) or came
  *   from nowhere (negative). A class's material comes from its composition;
@@ -67,6 +68,13 @@ function split(c: Compositions, epcClass: string, kg: number): [string, number][
   return Object.entries(comp).map(([m, share]) => [m, share * kg]);
 }
 
+interface Snapshot {
+  timeMs: number;
+  stock: Map<string, number>;
+  /** The stock-taking events of this count. */
+  indices: number[];
+}
+
 export function massBalance(
   flows: readonly Flow[],
   compositions: Compositions,
@@ -86,26 +94,29 @@ export function massBalance(
   const findings: FlowFinding[] = [];
   const unbalanced: string[] = [];
   for (const [facility, list] of byFacility) {
-    // Each stock-taking event is a snapshot: its flows are the stock of each class then.
-    const snapshots = new Map<number, { timeMs: number; stock: Map<string, number> }>();
+    // A stock-taking is a snapshot: its flows are the stock of each class then. The
+    // stock-taking events of one facility at one eventTime are one count (a large
+    // site records its count in several events, one log entry holding at most 64 KiB).
+    const snapshots = new Map<number, Snapshot>();
     for (const f of list) {
       if (f.kind !== 'stock') continue;
-      let snap = snapshots.get(f.index);
+      let snap = snapshots.get(f.eventTimeMs);
       if (!snap) {
-        snap = { timeMs: f.eventTimeMs, stock: new Map() };
-        snapshots.set(f.index, snap);
+        snap = { timeMs: f.eventTimeMs, stock: new Map(), indices: [] };
+        snapshots.set(f.eventTimeMs, snap);
       }
+      if (snap.indices.at(-1) !== f.index) snap.indices.push(f.index);
       for (const [m, kg] of split(compositions, f.epcClass, f.kg)) snap.stock.set(m, (snap.stock.get(m) ?? 0) + kg);
     }
-    const counts = [...snapshots.keys()];
+    const counts = [...snapshots.values()];
     if (counts.length < 2) {
       unbalanced.push(facility);
       continue;
     }
     let next = 0;
     for (let k = 1; k < counts.length; k++) {
-      const open = snapshots.get(counts[k - 1] as number) as { timeMs: number; stock: Map<string, number> };
-      const close = snapshots.get(counts[k] as number) as { timeMs: number; stock: Map<string, number> };
+      const open = counts[k - 1] as Snapshot;
+      const close = counts[k] as Snapshot;
       const sums = new Map<string, { in: number; out: number; cited: number[] }>();
       while (next < list.length && (list[next] as Flow).eventTimeMs < open.timeMs) next++;
       for (; next < list.length && (list[next] as Flow).eventTimeMs < close.timeMs; next++) {
@@ -144,7 +155,7 @@ export function massBalance(
             imbalanceKg: imbalance,
             allowedKg: allowed,
           },
-          statements: cite([counts[k - 1] as number, counts[k] as number, ...s.cited]),
+          statements: cite([...open.indices, ...close.indices, ...s.cited]),
         });
       }
     }

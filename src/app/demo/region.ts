@@ -208,6 +208,9 @@ export function inspection(t: number, a: Actor, facility: string, cls: string, q
  * balances exactly. A facility holding nothing still counts one class at 0,
  * since a count with no quantity is no count at all to the audit.
  */
+/** About 100 bytes a lot: 200 lots keep a signed count near 20 KB. */
+const COUNT_LOTS_PER_EVENT = 200;
+
 export function stockCounts(
   events: readonly DemoEvent[],
   facilities: ReadonlyMap<string, Actor>,
@@ -228,14 +231,19 @@ export function stockCounts(
       const held = [...stock].filter(([, q]) => Math.abs(q) > 1e-9).sort(([a], [b]) => (a < b ? -1 : 1));
       const first = mine[0]?.epcClass ?? `${facility}.empty`;
       const list = held.length > 0 ? held.map(([c, q]) => kg(c, round(q))) : [kg(first, 0)];
-      out.push(
-        demoEvent(
-          t,
-          actor,
-          { action: 'OBSERVE', bizStep: 'cycle_counting', epcList: [], quantityList: list, ...at(facility) },
-          [],
-        ),
-      );
+      // A site holding many lots records its count in several events at the same time
+      // (the audit reads them as one count), each well inside a log entry's 64 KiB.
+      for (let i = 0; i < list.length; i += COUNT_LOTS_PER_EVENT) {
+        const part = list.slice(i, i + COUNT_LOTS_PER_EVENT);
+        out.push(
+          demoEvent(
+            t,
+            actor,
+            { action: 'OBSERVE', bizStep: 'cycle_counting', epcList: [], quantityList: part, ...at(facility) },
+            [],
+          ),
+        );
+      }
     }
   }
   return out;
