@@ -15,6 +15,7 @@ import { benchAppendHttp } from './append-http.js';
 import { benchAppend } from './append-throughput.js';
 import { benchAssess } from './assess.js';
 import { benchAudit } from './audit.js';
+import { benchDemo } from './demo.js';
 import { benchEpcis } from './epcis-validate.js';
 import { type BenchContext, errorMessage, removeDir } from './fixtures.js';
 import { loadAverage, machineInfo, probePostgres } from './machine.js';
@@ -55,6 +56,11 @@ const BENCHMARKS: { name: string; what: string; run(ctx: BenchContext): Promise<
     name: 'audit',
     what: 'every audit rule over a log of honest EPCIS events (SQLite and PostgreSQL), and one evidence bundle built and verified',
     run: benchAudit,
+  },
+  {
+    name: 'demo',
+    what: '`matterlog demo` end to end (init, actors, signed statements, assessment, optimizer, audit, score), SQLite and PostgreSQL',
+    run: benchDemo,
   },
 ];
 
