@@ -67,14 +67,11 @@ export async function runAudit(
   const sizeBefore = await log.readModel.indexedSize();
   // The event statements, by index, from the read model's list and the log's own entries.
   const indices: number[] = [];
-  for (let after: number | undefined; ; ) {
-    const page = await log.readModel.queryEvents({
-      limit: 10_000,
-      ...(after !== undefined ? { afterIndex: after } : {}),
-    });
-    for (const e of page.events) indices.push(e.index);
-    if (page.nextAfterIndex === null) break;
-    after = page.nextAfterIndex;
+  for (let after = -1; ; ) {
+    const page = await log.readModel.statementIndices('epcis.event', after, READ_CHUNK);
+    for (const i of page) indices.push(i);
+    if (page.length < READ_CHUNK) break;
+    after = page.at(-1) as number;
   }
   const events: AuditedEvent[] = [];
   for (let k = 0; k < indices.length; ) {

@@ -254,7 +254,8 @@ export function loggedStatementOf(p: ParsedStatement): LoggedStatement {
 export function readLoggedStatement(entry: Uint8Array): LoggedStatement {
   const note = fromUtf8(entry);
   const split = note.lastIndexOf('\n\n');
-  const { statement, issuers, issuedMs } = checkEnvelope(JSON.parse(note.slice(0, split)));
+  // The envelope passed checkEnvelope on the way in, so its issued time parses as parseUtcTime read it.
+  const statement = JSON.parse(note.slice(0, split)) as Statement;
   const signers: LoggedStatement['signers'] = [];
   // Each line is "— <name> <base64(key ID ‖ signature)>"; the first 8 base64 characters hold the 4-byte key ID.
   for (let at = split + 2; at < note.length; ) {
@@ -267,7 +268,7 @@ export function readLoggedStatement(entry: Uint8Array): LoggedStatement {
     });
     at = end < 0 ? note.length : end + 1;
   }
-  return { statement, issuers, issuedMs, signers };
+  return { statement, issuers: issuersOf(statement), issuedMs: Date.parse(statement.issued), signers };
 }
 
 function checkNoteSize(note: string): string {

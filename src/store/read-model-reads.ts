@@ -86,6 +86,18 @@ export function checkProducts(products: readonly string[]): void {
   strings(products, 'products');
 }
 
+/** Most indices one `statementIndices` call returns. */
+export const MAX_INDEX_PAGE = 100_000;
+
+export function checkStatementIndices(kind: string, afterIndex: number, limit: number): void {
+  if (typeof kind !== 'string') throw bad('kind must be a string');
+  if (!Number.isSafeInteger(afterIndex) || afterIndex < -1)
+    throw bad(`afterIndex must be a whole number from -1, not ${String(afterIndex)}`);
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_INDEX_PAGE) {
+    throw bad(`limit must be a whole number from 1 to ${MAX_INDEX_PAGE}, not ${String(limit)}`);
+  }
+}
+
 export function checkProducer(producer: string): void {
   if (typeof producer !== 'string') throw bad('producer must be a string');
 }

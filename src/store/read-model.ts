@@ -344,6 +344,13 @@ export interface ReadModelStore {
     kind: RecordKind,
     filter?: { keys?: readonly string[]; actor?: string; facility?: string },
   ): Promise<RecordRow[]>;
+  /**
+   * Log indices of the statements of `kind` the read model holds (those its
+   * indexes accepted), ascending, after `afterIndex` (-1 for the first page), at
+   * most `limit` (up to 100,000): how the audit lists what to read without
+   * reading every row's JSON.
+   */
+  statementIndices(kind: string, afterIndex: number, limit: number): Promise<number[]>;
   /** Counts per kind, for status pages. */
   statementCounts(): Promise<Record<string, number>>;
 

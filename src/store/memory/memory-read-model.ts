@@ -44,6 +44,7 @@ import {
   checkProducts,
   checkQuantityQuery,
   checkRecordQuery,
+  checkStatementIndices,
   compareText,
   eventPage,
   type RecordFilter,
@@ -248,6 +249,14 @@ export class MemoryReadModel implements ReadModelStore {
     this.live();
     checkRecordQuery(kind, filter);
     return this.products.records(kind, filter);
+  }
+
+  async statementIndices(kind: string, afterIndex: number, limit: number): Promise<number[]> {
+    this.live();
+    checkStatementIndices(kind, afterIndex, limit);
+    const out: number[] = [];
+    for (const s of this.statements.values()) if (s.kind === kind && s.index > afterIndex) out.push(s.index);
+    return out.sort((a, b) => a - b).slice(0, limit);
   }
 
   async statementCounts(): Promise<Record<string, number>> {

@@ -41,6 +41,7 @@ import {
   checkProducts,
   checkQuantityQuery,
   checkRecordQuery,
+  checkStatementIndices,
   eventPage,
   type RecordFilter,
   type TimeRange,
@@ -262,6 +263,12 @@ export class PostgresReadModel implements ReadModelStore {
     checkRecordQuery(kind, filter);
     const { text, values } = recordsSql(this.dialect, kind, filter);
     return this.query<RecordRow>('query', text, values);
+  }
+
+  async statementIndices(kind: string, afterIndex: number, limit: number): Promise<number[]> {
+    checkStatementIndices(kind, afterIndex, limit);
+    const rows = await this.query<{ idx: number }>('read', this.sql.statementIndices, [kind, afterIndex, limit]);
+    return rows.map((r) => r.idx);
   }
 
   async statementCounts(): Promise<Record<string, number>> {

@@ -42,6 +42,7 @@ import {
   checkProducts,
   checkQuantityQuery,
   checkRecordQuery,
+  checkStatementIndices,
   eventPage,
   type RecordFilter,
   type TimeRange,
@@ -305,6 +306,15 @@ export class SqliteReadModel implements ReadModelStore {
     checkRecordQuery(kind, filter);
     const { text, values } = recordsSql(SQLITE, kind, filter);
     return this.run('query', () => this.prepare(text).all(...values) as RecordRow[]);
+  }
+
+  async statementIndices(kind: string, afterIndex: number, limit: number): Promise<number[]> {
+    checkStatementIndices(kind, afterIndex, limit);
+    const rows = this.run(
+      'read',
+      () => this.prepare(this.sql.statementIndices).all(kind, afterIndex, limit) as { idx: number }[],
+    );
+    return rows.map((r) => r.idx);
   }
 
   async statementCounts(): Promise<Record<string, number>> {
