@@ -256,19 +256,22 @@ export function readLoggedStatement(entry: Uint8Array): LoggedStatement {
   const split = note.lastIndexOf('\n\n');
   // The envelope passed checkEnvelope on the way in, so its issued time parses as parseUtcTime read it.
   const statement = JSON.parse(note.slice(0, split)) as Statement;
+  const issuers = issuersOf(statement);
   const signers: LoggedStatement['signers'] = [];
   // Each line is "— <name> <base64(key ID ‖ signature)>"; the first 8 base64 characters hold the 4-byte key ID.
   for (let at = split + 2; at < note.length; ) {
     const end = note.indexOf('\n', at);
     const line = note.slice(at, end < 0 ? note.length : end);
     const space = line.indexOf(' ', 2);
+    const name = line.slice(2, space);
     signers.push({
-      name: line.slice(2, space),
+      // The issuer's own string, not the slice: a slice keeps the whole note alive while the audit holds the name.
+      name: issuers.find((i) => i === name) ?? name,
       keyId: toHex(fromBase64(line.slice(space + 1, space + 9)).subarray(0, 4)),
     });
     at = end < 0 ? note.length : end + 1;
   }
-  return { statement, issuers: issuersOf(statement), issuedMs: Date.parse(statement.issued), signers };
+  return { statement, issuers, issuedMs: Date.parse(statement.issued), signers };
 }
 
 function checkNoteSize(note: string): string {
