@@ -8,12 +8,12 @@
  */
 import { type PassportBody, passportComposition } from '../assess/passport.js';
 import { type AuditedEvent, auditedEvent } from '../audit/audited-event.js';
-import { claimsAndSupplies, recycledContentClaims } from '../audit/claim-rule.js';
+import { addRecoveredLots, claimsAndSupplies, recycledContentClaims } from '../audit/claim-rule.js';
 import { eventFindings, type Finding, type RegistryFacts } from '../audit/event-rules.js';
 import type { EvidenceBundle } from '../audit/evidence.js';
 import { DEFAULT_FLOW_RULES, massBalance, overdrawnLots, unreceivedShipments } from '../audit/flow-rules.js';
-import { flowsOf } from '../audit/flows.js';
-import { impossibleYields } from '../audit/yield-rule.js';
+import { type Flow, flowsOf } from '../audit/flows.js';
+import { impossibleYields, judgesYield } from '../audit/yield-rule.js';
 import { toHex, utf8 } from '../ledger/bytes.js';
 import { sha256 } from '../ledger/crypto.js';
 import { MatterlogError } from '../ledger/errors.js';
@@ -73,36 +73,67 @@ export async function runAudit(
     if (page.length < READ_CHUNK) break;
     after = page.at(-1) as number;
   }
-  const events: AuditedEvent[] = [];
+  // The registry as facts: when each actor was registered, which keys are revoked from when.
+  const actors = await log.readModel.actors();
+  const facts = registryFacts(actors);
+  const producers = actors.filter((a) => a.role === 'producer').map((a) => a.name);
+  const producerSet = new Set(producers);
+
+  // One pass over the events, holding only what the rules across events need: the flows, the
+  // compositions, the recycled lots, and the few events judged at the end (producers' events for
+  // their claims; transformations whose lots have no composition yet). Holding every event at
+  // once made a million-event audit mostly garbage collection.
+  const compositions = new Map<string, Record<string, number>>();
+  /** Where each class's composition comes from (an event's ILMD, or a passport), for evidence. */
+  const compositionSource = new Map<string, number>();
+  const classes = new Set<string>();
+  const recovered = new Map<string, number>();
+  const flows: Flow[] = [];
+  const perEvent: Omit<AuditFinding, 'id'>[] = [];
+  const yields: Omit<AuditFinding, 'id'>[] = [];
+  const deferredYields: AuditedEvent[] = [];
+  /** Transformations that raised an impossible yield: their lots' composition sources are cited. */
+  const yieldEvents: AuditedEvent[] = [];
+  const producerEvents: AuditedEvent[] = [];
   for (let k = 0; k < indices.length; ) {
     const start = indices[k] as number;
     const end = Math.min(start + READ_CHUNK, (indices.at(-1) as number) + 1);
     const entries = await log.store.readEntries(start, end);
     for (; k < indices.length && (indices[k] as number) < end; k++) {
       const index = indices[k] as number;
-      const statement = readLoggedStatement(entries[index - start] as Uint8Array);
-      events.push(auditedEvent(index, statement));
+      // Each event is judged as it is read, so that what it parsed to dies young.
+      const e = auditedEvent(index, readLoggedStatement(entries[index - start] as Uint8Array));
+      if (!e.event) continue;
+      // Compositions: the first ILMD that states one for a class it brings in or makes.
+      const composition = e.event.composition;
+      for (const c of e.event.fields.classes) {
+        if (c.field === 'childQuantity') continue;
+        classes.add(c.epcClass);
+        if (composition && c.field !== 'inputQuantity' && !compositions.has(c.epcClass)) {
+          compositions.set(c.epcClass, composition);
+          compositionSource.set(c.epcClass, e.index);
+        }
+      }
+      if (judgesYield(e)) {
+        // A class's composition, once known, never changes (the first wins), so a transformation
+        // whose lots all have one is judged now; the others wait for the passports at the end.
+        const known = e.event.fields.classes.every((c) => c.field === 'childQuantity' || compositions.has(c.epcClass));
+        const found = known ? impossibleYields([e], compositions) : [];
+        if (!known) deferredYields.push(e);
+        else if (found.length > 0) {
+          yields.push(...found);
+          yieldEvents.push(e);
+        }
+      }
+      if (producerSet.has(e.event.actor)) producerEvents.push(e);
+      perEvent.push(...eventFindings([e], facts));
+      addRecoveredLots(recovered, [e]);
+      for (const f of flowsOf([e])) flows.push(f);
     }
     onProgress?.(k, indices.length);
   }
+  flows.sort((a, b) => a.eventTimeMs - b.eventTimeMs || a.index - b.index);
 
-  // Compositions: the lot's ILMD, else the product's latest passport.
-  const compositions = new Map<string, Record<string, number>>();
-  /** Where each class's composition comes from (an event's ILMD, or a passport), for evidence. */
-  const compositionSource = new Map<string, number>();
-  const classes = new Set<string>();
-  for (const e of events) {
-    if (!e.event) continue;
-    const composition = e.event.composition;
-    for (const c of e.event.fields.classes) {
-      if (c.field === 'childQuantity') continue;
-      classes.add(c.epcClass);
-      if (composition && c.field !== 'inputQuantity' && !compositions.has(c.epcClass)) {
-        compositions.set(c.epcClass, composition);
-        compositionSource.set(c.epcClass, e.index);
-      }
-    }
-  }
   const products = [...classes].filter((c) => !compositions.has(c)).map((c) => [c, gtinOfEpc(c)] as const);
   const gtins = [...new Set(products.map(([, g]) => g).filter((g): g is string => g !== null))];
   const latest = new Map<string, { body: PassportBody; index: number }>();
@@ -117,8 +148,31 @@ export async function runAudit(
     }
   }
 
-  // The registry as facts: when each actor was registered, which keys are revoked from when.
-  const actors = await log.readModel.actors();
+  const facilities = new Map(
+    (await log.readModel.records('facility')).map((r) => [r.key, (JSON.parse(r.json) as { type: string }).type]),
+  );
+
+  const balance = massBalance(flows, compositions, DEFAULT_FLOW_RULES);
+  const all: Omit<AuditFinding, 'id'>[] = [
+    ...perEvent,
+    ...yields,
+    ...impossibleYields(deferredYields, compositions),
+    ...balance.findings,
+    ...overdrawnLots(flows, DEFAULT_FLOW_RULES),
+    ...unreceivedShipments(flows, facilities, DEFAULT_FLOW_RULES),
+    ...(await designFindings(log, producers)),
+    ...(await claimFindings(log, producerEvents, producers, compositions, recovered)),
+  ];
+  citeCompositionSources(all, flows, [...yieldEvents, ...deferredYields], compositionSource);
+  const everything = all.map(withId);
+  if ((await log.readModel.indexedSize()) === sizeBefore)
+    lastAudit.set(log, { size: sizeBefore, findings: everything });
+  const findings = everything.filter((f) => matches(f, filter));
+  return { events: indices.length, findings, notBalanced: balance.unbalanced.sort() };
+}
+
+/** When each actor was registered, and from when each revoked key stops counting. */
+function registryFacts(actors: Awaited<ReturnType<LogService['readModel']['actors']>>): RegistryFacts {
   const registeredMs = new Map<string, number>();
   const revokedMs = new Map<string, { fromMs: number; index: number }>();
   for (const a of actors) {
@@ -131,43 +185,43 @@ export async function runAudit(
       });
     }
   }
-  const facts: RegistryFacts = { registeredMs, revokedMs };
-  const facilities = new Map(
-    (await log.readModel.records('facility')).map((r) => [r.key, (JSON.parse(r.json) as { type: string }).type]),
-  );
+  return { registeredMs, revokedMs };
+}
 
-  const producers = actors.filter((a) => a.role === 'producer').map((a) => a.name);
-  const flows = flowsOf(events);
-  const balance = massBalance(flows, compositions, DEFAULT_FLOW_RULES);
-  const all: Omit<AuditFinding, 'id'>[] = [
-    ...eventFindings(events, facts),
-    ...impossibleYields(events, compositions),
-    ...balance.findings,
-    ...overdrawnLots(flows, DEFAULT_FLOW_RULES),
-    ...unreceivedShipments(flows, facilities, DEFAULT_FLOW_RULES),
-    ...(await designFindings(log, producers)),
-    ...(await claimFindings(log, events, producers, compositions)),
-  ];
-  // A finding that splits classes into materials cites where each class's composition comes from,
-  // so that its evidence bundle holds what the arithmetic needs.
-  const byIndex = new Map(events.map((e) => [e.index, e]));
-  for (const f of all) {
-    if (f.rule !== 'impossible-yield' && f.rule !== 'mass-balance') continue;
+/**
+ * A finding that splits classes into materials (impossible yield, mass balance)
+ * cites where each class's composition comes from, so that its evidence bundle
+ * holds what the arithmetic needs. The classes of a cited event are those of its
+ * flows (what the arithmetic used).
+ */
+function citeCompositionSources(
+  findings: Omit<AuditFinding, 'id'>[],
+  flows: readonly Flow[],
+  transformations: readonly AuditedEvent[],
+  compositionSource: ReadonlyMap<string, number>,
+): void {
+  const splitting = findings.filter((f) => f.rule === 'impossible-yield' || f.rule === 'mass-balance');
+  if (splitting.length === 0) return;
+  const cited = new Set(splitting.flatMap((f) => f.statements));
+  const classesOf = new Map<number, Set<string>>();
+  const note = (index: number, epcClass: string) => {
+    if (!cited.has(index)) return;
+    const set = classesOf.get(index) ?? new Set<string>();
+    set.add(epcClass);
+    classesOf.set(index, set);
+  };
+  for (const f of flows) note(f.index, f.epcClass);
+  for (const e of transformations) for (const c of e.event?.fields.classes ?? []) note(e.index, c.epcClass);
+  for (const f of splitting) {
     const sources = new Set<number>();
     for (const i of f.statements) {
-      for (const c of byIndex.get(i)?.event?.fields.classes ?? []) {
-        if (c.field === 'childQuantity') continue;
-        const src = compositionSource.get(c.epcClass);
+      for (const c of classesOf.get(i) ?? []) {
+        const src = compositionSource.get(c);
         if (src !== undefined) sources.add(src);
       }
     }
     f.statements = [...new Set([...f.statements, ...sources])].sort((a, b) => a - b);
   }
-  const everything = all.map(withId);
-  if ((await log.readModel.indexedSize()) === sizeBefore)
-    lastAudit.set(log, { size: sizeBefore, findings: everything });
-  const findings = everything.filter((f) => matches(f, filter));
-  return { events: events.length, findings, notBalanced: balance.unbalanced.sort() };
 }
 
 function matches(f: AuditFinding, q: AuditFilter): boolean {
@@ -237,6 +291,7 @@ async function claimFindings(
   events: AuditedEvent[],
   producers: string[],
   compositions: Map<string, Record<string, number>>,
+  recovered: ReadonlyMap<string, number>,
 ): Promise<Omit<AuditFinding, 'id'>[]> {
   const passports: AuditedEvent[] = [];
   for (const producer of producers) {
@@ -246,7 +301,7 @@ async function claimFindings(
     }
   }
   if (passports.length === 0) return [];
-  const { claims, supplies } = claimsAndSupplies(events, passports, new Set(producers), compositions);
+  const { claims, supplies } = claimsAndSupplies(events, passports, new Set(producers), compositions, recovered);
   return recycledContentClaims(claims, supplies);
 }
 

@@ -11,6 +11,7 @@ import { digitalLinkGtin, gtinOfEpc, normaliseGtin } from '../statements/gs1.js'
 import type { AuditedEvent } from './audited-event.js';
 import type { Finding } from './event-rules.js';
 import type { Compositions } from './flow-rules.js';
+import { judgesYield } from './yield-rule.js';
 
 export interface MaterialAmount {
   producer: string;
@@ -83,13 +84,6 @@ export function recycledContentClaims(
   return out;
 }
 
-const RECYCLING_STEPS = [
-  'https://w3id.org/matterlog/voc/BizStep-mechanical_recycling',
-  'https://w3id.org/matterlog/voc/BizStep-chemical_recycling',
-  'https://w3id.org/matterlog/voc/BizStep-molecular_disassembly',
-  'https://w3id.org/matterlog/voc/BizStep-composting',
-  'https://w3id.org/matterlog/voc/BizStep-anaerobic_digestion',
-];
 const COUNT_UNITS = new Set(['EA', 'H87', 'C62']);
 const year = (ms: number) => new Date(ms).toISOString().slice(0, 4);
 
@@ -99,11 +93,31 @@ const year = (ms: number) => new Date(ms).toISOString().slice(0, 4);
  * received: classes that came out of a recycling transformation), per material
  * and year, from the statements alone.
  */
+/**
+ * Notes, per class, the first recycling transformation that output it (in the
+ * order given): material of those classes counts as recovered when a producer
+ * receives it.
+ */
+export function addRecoveredLots(recovered: Map<string, number>, events: Iterable<AuditedEvent>): void {
+  for (const e of events) {
+    if (!e.event) continue;
+    const f = e.event.fields;
+    if (!judgesYield(e)) continue;
+    for (const c of f.classes)
+      if (c.field === 'outputQuantity' && !recovered.has(c.epcClass)) recovered.set(c.epcClass, e.index);
+  }
+}
+
+/**
+ * `recovered` defaults to the recycling outputs among `events`; an audit that
+ * streams the log passes the map it built over every event instead.
+ */
 export function claimsAndSupplies(
   events: readonly AuditedEvent[],
   passports: readonly AuditedEvent[],
   producers: ReadonlySet<string>,
   compositions: Compositions,
+  recovered: ReadonlyMap<string, number> = recoveredOf(events),
 ): { claims: MaterialAmount[]; supplies: MaterialAmount[] } {
   const versions = new Map<string, { validFromMs: number; index: number; body: PassportBody }[]>();
   for (const p of passports) {
@@ -112,14 +126,6 @@ export function claimsAndSupplies(
     if (!gtin) continue;
     const validFromMs = body.validFrom ? Date.parse(body.validFrom) : p.issuedMs;
     versions.set(gtin, [...(versions.get(gtin) ?? []), { validFromMs, index: p.index, body }]);
-  }
-  const recovered = new Map<string, number>();
-  for (const e of events) {
-    if (!e.event) continue;
-    const f = e.event.fields;
-    if (f.eventType !== 'TransformationEvent' || !f.bizStep || !RECYCLING_STEPS.includes(f.bizStep)) continue;
-    for (const c of f.classes)
-      if (c.field === 'outputQuantity' && !recovered.has(c.epcClass)) recovered.set(c.epcClass, e.index);
   }
   const claims: MaterialAmount[] = [];
   const supplies: MaterialAmount[] = [];
@@ -180,4 +186,10 @@ export function claimsAndSupplies(
     }
   }
   return { claims, supplies };
+}
+
+function recoveredOf(events: readonly AuditedEvent[]): Map<string, number> {
+  const recovered = new Map<string, number>();
+  addRecoveredLots(recovered, events);
+  return recovered;
 }

@@ -27,6 +27,15 @@ const FAMILY_OF_STEP: Readonly<Record<string, RouteFamily>> = {
   [BIZSTEP_ANAEROBIC_DIGESTION]: 'anaerobic-digestion',
 };
 
+/**
+ * Whether the yield rule judges this event: a transformation by one of matterlog's
+ * recycling steps (whose outputs are also what counts as recovered material).
+ */
+export function judgesYield(e: AuditedEvent): boolean {
+  const f = e.event?.fields;
+  return f?.eventType === 'TransformationEvent' && f.bizStep !== null && Object.hasOwn(FAMILY_OF_STEP, f.bizStep);
+}
+
 export interface YieldFinding extends Omit<Finding, 'rule'> {
   rule: 'impossible-yield';
 }
@@ -61,7 +70,8 @@ export function impossibleYields(
   for (const e of events) {
     if (!e.event) continue;
     const { eventID, fields: f } = e.event;
-    const family = f.eventType === 'TransformationEvent' && f.bizStep ? FAMILY_OF_STEP[f.bizStep] : undefined;
+    // Own keys only: a bizStep such as "constructor" is no family.
+    const family = judgesYield(e) ? FAMILY_OF_STEP[f.bizStep as string] : undefined;
     if (!family) continue;
     const mass = (field: string) =>
       f.classes
