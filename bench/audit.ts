@@ -28,8 +28,8 @@ const CONTEXT = [
 const recycler = ed25519NoteKey('recycler.bench.example', new Uint8Array(32).fill(81));
 
 /** N events: per plant and round, a receipt, a transformation and a shipment; a stock count every tenth round. */
-function honestEvents(n: number, startMs: number, plantGain = false): string[] {
-  const notes: string[] = [];
+function* honestEvents(n: number, startMs: number, plantGain = false): Generator<string> {
+  let made = 0;
   const sign = (event: Record<string, unknown>) =>
     signStatement(
       {
@@ -49,8 +49,9 @@ function honestEvents(n: number, startMs: number, plantGain = false): string[] {
     bizLocation: { id: plant },
     ...spec,
   });
-  for (let round = 0; notes.length < n; round++) {
-    for (let p = 0; p < PLANTS && notes.length < n; p++) {
+  for (let round = 0; made < n; round++) {
+    for (let p = 0; p < PLANTS && made < n; p++) {
+      const notes: string[] = [];
       const plant = `urn:epc:id:sgln:4012345.${String(p + 1).padStart(5, '0')}.0`;
       const t = startMs + round * 3_600_000 + p * 60_000;
       const bales = `urn:epc:class:lgtin:4012345.099001.R${round}P${p}`;
@@ -69,7 +70,7 @@ function honestEvents(n: number, startMs: number, plantGain = false): string[] {
           }),
         ),
       );
-      const last = plantGain && notes.length + 2 >= n;
+      const last = plantGain && made + notes.length + 2 >= n;
       notes.push(
         sign({
           type: 'TransformationEvent',
@@ -93,9 +94,13 @@ function honestEvents(n: number, startMs: number, plantGain = false): string[] {
           }),
         ),
       );
+      for (const note of notes) {
+        if (made >= n) return;
+        made++;
+        yield note;
+      }
     }
   }
-  return notes.slice(0, n);
 }
 
 async function runCase(ctx: BenchContext, kind: StoreKind, events: number): Promise<ResultRow> {
@@ -115,11 +120,21 @@ async function runCase(ctx: BenchContext, kind: StoreKind, events: number): Prom
       const ingest = log.ingest;
       if (!ingest) throw new Error('the log opened without ingest');
       await ingest.actors.add({ name: recycler.signer.name, role: 'recycler', vkey: recycler.vkey });
-      const notes = honestEvents(events, Date.now() + 60_000, true);
+      // Signed a thousand at a time, as they are submitted: a million notes at once would fill the heap.
+      let ingestMs = 0;
+      let batch: string[] = [];
+      const submit = async () => {
+        const t0 = performance.now();
+        await ingest.statements.submit(batch);
+        ingestMs += performance.now() - t0;
+        batch = [];
+      };
+      for (const note of honestEvents(events, Date.now() + 60_000, true)) {
+        batch.push(note);
+        if (batch.length === 1000) await submit();
+      }
+      if (batch.length > 0) await submit();
       let t = performance.now();
-      for (let i = 0; i < notes.length; i += 1000) await ingest.statements.submit(notes.slice(i, i + 1000));
-      const ingestMs = performance.now() - t;
-      t = performance.now();
       const report = await runAudit(log);
       const auditMs = performance.now() - t;
       const planted = report.findings.find((f) => f.rule === 'transformation-mass-gain');
@@ -141,7 +156,7 @@ async function runCase(ctx: BenchContext, kind: StoreKind, events: number): Prom
         name,
         params: { ...params, findings: report.findings.length },
         metrics: { auditMs, eventsPerSec: (events / auditMs) * 1000, ingestMs, bundleMs, verifyMs },
-        summary: `audit ${ms(auditMs)} ms (${int((events / auditMs) * 1000)} events/s), ${report.findings.length} findings (${rules}); bundle ${ms(bundleMs)} ms (includes a re-audit), verify ${ms(verifyMs)} ms; ingest ${ms(ingestMs / 1000)} s`,
+        summary: `audit ${ms(auditMs)} ms (${int((events / auditMs) * 1000)} events/s), ${report.findings.length} findings (${rules}); bundle ${ms(bundleMs)} ms, verify ${ms(verifyMs)} ms; ingest ${ms(ingestMs / 1000)} s`,
       };
       if (events === 1_000_000) row.target = { text: `≤ ${int(TARGET_1M_MS)} ms`, met: auditMs <= TARGET_1M_MS };
       return row;
@@ -156,7 +171,7 @@ async function runCase(ctx: BenchContext, kind: StoreKind, events: number): Prom
 }
 
 export async function benchAudit(ctx: BenchContext): Promise<void> {
-  const sizes = ctx.quick ? [5_000] : [100_000];
+  const sizes = ctx.quick ? [5_000] : [100_000, 1_000_000];
   for (const kind of ['sqlite', 'postgres'] as const) {
     for (const n of sizes) {
       const name = `${kind} ${int(n)} events`;
