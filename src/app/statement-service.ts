@@ -90,6 +90,21 @@ export class StatementService {
     private readonly options: StatementServiceOptions,
   ) {}
 
+  /**
+   * Who signed `note`, checked against the registry as it is now (signatures,
+   * registration, revocation, role, clock), without logging anything: for a
+   * request that must know who asks before it stores what comes with the
+   * statement (an auditor's evidence bundle). `submit` checks it all again.
+   */
+  authenticate(note: string): { statement: ParsedStatement; actor: string } {
+    const statement = parseStatement(note);
+    const { actor } = this.registry.current.check(statement, {
+      nowMs: (this.options.now ?? Date.now)(),
+      skewMs: this.options.skewMs,
+    });
+    return { statement, actor };
+  }
+
   async submit(notes: readonly (string | Uint8Array)[]): Promise<SubmitResult[]> {
     if (notes.length === 0) throw new MatterlogError('invalid_input', 'no statements to submit');
     if (notes.length > this.options.maxBatch) {

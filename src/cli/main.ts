@@ -16,6 +16,7 @@ import { initCommand } from './init.js';
 import { keygenCommand } from './keygen.js';
 import { optimizeCommand } from './optimize.js';
 import { portfolioCommand } from './portfolio.js';
+import { publishFindingCommand } from './publish-finding.js';
 import { reindexCommand } from './reindex.js';
 import { serveCommand } from './serve.js';
 import { signCommand } from './sign.js';
@@ -59,6 +60,7 @@ export async function run(argv: string[]): Promise<number> {
     verifyPlanCommand,
     verifyEvidenceCommand,
     auditCommand,
+    publishFindingCommand,
     demoCommand,
   ]) {
     program.addCommand(make(setExit).exitOverride().addHelpText('after', `\n${EXIT_CODES_HELP}`));

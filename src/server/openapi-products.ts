@@ -166,6 +166,28 @@ export const productPaths: Record<string, unknown> = {
       },
     },
   },
+  '/findings': {
+    post: {
+      summary:
+        'Publish a finding: {"statement": the auditor\'s signed finding statement, "bundle": its evidence bundle}. The signature stands for a token: the signer must be a registered auditor; the bundle must verify against this log and have the SHA-256 the statement names; then the bundle is stored (GET /evidence/{sha256}) and the statement logged',
+      requestBody: {
+        content: json({
+          type: 'object',
+          required: ['statement', 'bundle'],
+          properties: { statement: { type: 'string' }, bundle: { type: 'object' } },
+        }),
+      },
+      responses: {
+        '201': {
+          description: '{"sha256", "index", …} (the statement\'s submit result)',
+          content: json({ type: 'object' }),
+        },
+        '400': problem,
+        '403': problem,
+        '413': problem,
+      },
+    },
+  },
   '/facilities': {
     get: {
       summary: 'Facilities published in facility statements',

@@ -4,6 +4,7 @@
  *   GET /audit?facility=&material=&rule=&from=&to=    every rule over the log: findings with their numbers
  *   GET /audit/findings/{id}/evidence                  a finding's evidence bundle (verify with matterlog verify-evidence)
  *   POST /evidence                                     store a bundle that verifies (actor or operator token), by its SHA-256
+ *   POST /findings                                     an auditor's bundle and signed finding statement: stored and logged
  *   GET /evidence/{sha256}                             a stored bundle, byte for byte
  */
 import type { Hono } from 'hono';
@@ -11,10 +12,11 @@ import { findingEvidence, runAudit } from '../app/audit-service.js';
 import { checkOperatorToken } from '../app/data-dir.js';
 import type { LogService } from '../app/log-service.js';
 import { verifyEvidence } from '../audit/evidence.js';
+import { checkFindingBody } from '../audit/finding-statement.js';
 import { toHex, utf8 } from '../ledger/bytes.js';
 import { sha256 } from '../ledger/crypto.js';
 import { MatterlogError } from '../ledger/errors.js';
-import { canonicalJson } from '../statements/canonical-json.js';
+import { canonicalJson, type JsonValue } from '../statements/canonical-json.js';
 import { bearerToken } from './auth.js';
 import { bad, parseTime } from './epcis-query-params.js';
 import { ingestOf, limitBody, readJson } from './routes-statements.js';
@@ -52,24 +54,50 @@ export function auditRoutes(app: Hono, log: LogService): void {
     },
     limitBody(MAX_BUNDLE, 'an evidence bundle is at most 64 MiB'),
     async (c) => {
-      const bundle = await readJson(c);
-      const report = verifyEvidence(bundle, { logVkey: log.identity.vkey });
-      if (!report.ok) {
-        throw new MatterlogError(
-          'invalid_input',
-          `the bundle does not verify against this log: ${report.notProved.join('; ')}`,
-          {
-            details: { notProved: report.notProved },
-          },
-        );
-      }
-      const bytes = utf8(canonicalJson(bundle));
-      const digest = toHex(sha256(bytes));
+      const { digest, bytes, report } = checkBundle(log, await readJson(c));
       await log.readModel.putDocument(digest, bytes, EVIDENCE_MEDIA_TYPE);
       c.header('Location', `/evidence/${digest}`);
       return c.json({ sha256: digest, report }, 201);
     },
   );
+
+  // An auditor without a token publishes in one request: its signed finding statement says who
+  // asks (checked against the registry before anything is stored), the bundle comes with it.
+  app.post('/findings', limitBody(MAX_BUNDLE + 65_536, 'a finding and its bundle are at most 64 MiB'), async (c) => {
+    const request = await readJson(c);
+    if (
+      typeof request !== 'object' ||
+      request === null ||
+      typeof (request as Record<string, unknown>)['statement'] !== 'string' ||
+      typeof (request as Record<string, unknown>)['bundle'] !== 'object'
+    ) {
+      throw new MatterlogError(
+        'invalid_input',
+        'send {"statement": <the signed finding statement>, "bundle": <its evidence bundle>}',
+      );
+    }
+    const { statement, bundle } = request as { statement: string; bundle: unknown };
+    const ingest = ingestOf(log);
+    const signed = ingest.statements.authenticate(statement);
+    if (signed.statement.statement.kind !== 'finding') {
+      throw new MatterlogError(
+        'invalid_input',
+        `/statement is a ${signed.statement.statement.kind} statement, not a finding`,
+      );
+    }
+    const body = checkFindingBody(signed.statement.statement.body);
+    const { digest, bytes } = checkBundle(log, bundle);
+    if (body.bundle !== digest) {
+      throw new MatterlogError(
+        'invalid_input',
+        `/statement/body/bundle is ${body.bundle}, but the bundle sent has SHA-256 ${digest} (of its RFC 8785 canonical JSON)`,
+      );
+    }
+    await log.readModel.putDocument(digest, bytes, EVIDENCE_MEDIA_TYPE);
+    const [result] = await ingest.statements.submit([statement]);
+    c.header('Location', `/evidence/${digest}`);
+    return c.json({ sha256: digest, ...result }, 201);
+  });
 
   app.get('/evidence/:sha256', async (c) => {
     const sha = c.req.param('sha256');
@@ -83,3 +111,19 @@ export function auditRoutes(app: Hono, log: LogService): void {
 
 const MAX_BUNDLE = 64 * 1024 * 1024;
 export const EVIDENCE_MEDIA_TYPE = 'application/vnd.matterlog.evidence+json';
+
+/** A bundle that verifies against this log, with its canonical bytes and their SHA-256. */
+function checkBundle(log: LogService, bundle: unknown) {
+  const report = verifyEvidence(bundle, { logVkey: log.identity.vkey });
+  if (!report.ok) {
+    throw new MatterlogError(
+      'invalid_input',
+      `the bundle does not verify against this log: ${report.notProved.join('; ')}`,
+      {
+        details: { notProved: report.notProved },
+      },
+    );
+  }
+  const bytes = utf8(canonicalJson(bundle as JsonValue));
+  return { digest: toHex(sha256(bytes)), bytes, report };
+}

@@ -6,9 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyEvidence } from '../../src/audit/evidence.js';
 import { BIZSTEP_MECHANICAL_RECYCLING, DISP_FOR_RECYCLING, eventHashId } from '../../src/epcis/index.js';
+import { toHex, utf8 } from '../../src/ledger/bytes.js';
+import { sha256 } from '../../src/ledger/crypto.js';
 import { ed25519NoteKey } from '../../src/ledger/note.js';
 import { createApp } from '../../src/server/app.js';
-import type { JsonValue } from '../../src/statements/canonical-json.js';
+import { canonicalJson, type JsonValue } from '../../src/statements/canonical-json.js';
 import type { StatementKind } from '../../src/statements/roles.js';
 import { signStatement } from '../../src/statements/statement.js';
 import { EPCIS_CONTEXT } from '../helpers/epcis-fixtures.js';
@@ -375,5 +377,50 @@ describe('finding statements', () => {
     const ghost = await finding({ ...body, bundle: 'b'.repeat(64) });
     expect(((await ghost.json()) as { detail: string }).detail).toMatch(/is not stored here: upload it first/);
     expect((await finding(body)).status).toBe(201);
+  });
+
+  it('POST /findings takes the signed statement and its bundle in one request, the signature standing for a token', async () => {
+    const auditor = ed25519NoteKey('watchdog.example', new Uint8Array(32).fill(74));
+    const add = await app.request('/actors', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: auditor.signer.name, role: 'auditor', vkey: auditor.vkey }),
+    });
+    expect(add.status).toBe(201);
+    const report = (await (await app.request('/audit?rule=shipment-not-received')).json()) as Report;
+    const f = report.findings[0] as Report['findings'][number] & { severity: string };
+    const bundle = (await (await app.request(`/audit/findings/${f.id}/evidence`)).json()) as JsonValue;
+    const digest = toHex(sha256(utf8(canonicalJson(bundle))));
+    const sign = (who: typeof auditor, kind: StatementKind, body: unknown) =>
+      signStatement(
+        { v: 1, kind, issuer: who.signer.name, issued: new Date().toISOString(), body: body as JsonValue },
+        [who.signer],
+      );
+    const body = { bundle: digest, rule: f.rule, severity: f.severity, subject: f.subject, numbers: f.numbers };
+    const publish = (statement: string, b: unknown = bundle) =>
+      app.request('/findings', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ statement, bundle: b }),
+      });
+    const detail = async (r: Response) => ((await r.json()) as { detail: string }).detail;
+    // Not an auditor's: a registered recycler may not issue findings, an unknown key is nobody.
+    const byPlant = await publish(sign(plant, 'finding', body));
+    expect(byPlant.status).toBe(403);
+    const stranger = ed25519NoteKey('stranger.example', new Uint8Array(32).fill(75));
+    expect((await publish(sign(stranger, 'finding', body))).status).toBe(403);
+    // A digest that is not the bundle's, and a bundle that does not verify.
+    const wrong = await publish(sign(auditor, 'finding', { ...body, bundle: 'c'.repeat(64) }));
+    expect(wrong.status).toBe(400);
+    expect(await detail(wrong)).toMatch(new RegExp(`but the bundle sent has SHA-256 ${digest}`));
+    const forged = await publish(sign(auditor, 'finding', body), { ...(bundle as object), checkpoint: 'x' });
+    expect(await detail(forged)).toMatch(/the bundle does not verify against this log/);
+    expect((await app.request(`/evidence/${digest}`)).status).toBe(404);
+    const ok = await publish(sign(auditor, 'finding', body));
+    expect(ok.status, await ok.clone().text()).toBe(201);
+    expect(ok.headers.get('Location')).toBe(`/evidence/${digest}`);
+    const result = (await ok.json()) as { index: number; sha256: string };
+    expect(result.sha256).toBe(digest);
+    expect(await (await app.request(`/evidence/${digest}`)).text()).toBe(canonicalJson(bundle));
   });
 });

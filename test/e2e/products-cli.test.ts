@@ -158,6 +158,53 @@ describe('products from the log, on the command line', () => {
     expect(json.findings.map((f) => f.rule)).toEqual(['dated-before-registration']);
   });
 
+  it('publish-finding stores a finding’s bundle by digest and logs the auditor’s signed finding', async () => {
+    const keyFile = path.join(work, 'auditor.key');
+    const vkey = (await ok(['keygen', '--name', 'ngo.example/auditor', '--out', keyFile])).trim();
+    await ok([
+      'actor',
+      'add',
+      '--url',
+      url(),
+      '--token',
+      token,
+      '--name',
+      'ngo.example/auditor',
+      '--role',
+      'auditor',
+      '--vkey',
+      vkey,
+    ]);
+    const report = JSON.parse(
+      (await cli(['audit', '--url', url(), '--rule', 'dated-before-registration', '--json'])).stdout,
+    ) as {
+      findings: { id: string; numbers: Record<string, number> }[];
+    };
+    const id = report.findings[0]?.id as string;
+    const published = JSON.parse(
+      await ok(['publish-finding', id, '--url', url(), '--key', keyFile, '--comment', 'back-dated', '--json']),
+    ) as { index: number; bundle: string; rule: string };
+    expect(published.rule).toBe('dated-before-registration');
+    // The bundle is served by its digest and verifies offline; the statement is in the log, signed by the auditor.
+    const bundle = await (await fetch(`${url()}/evidence/${published.bundle}`)).text();
+    writeFileSync(path.join(work, 'published.json'), bundle);
+    expect((await cli(['verify-evidence', path.join(work, 'published.json'), '--vkey', logVkey])).code).toBe(0);
+    const proof = (await (await fetch(`${url()}/evidence?index=${published.index}`)).json()) as {
+      statements: { index: number; entry: string }[];
+    };
+    const entry = proof.statements.find((x) => x.index === published.index)?.entry ?? '';
+    expect(entry).toContain('"kind":"finding"');
+    expect(entry).toContain(`"bundle":"${published.bundle}"`);
+    expect(entry).toContain('"comment":"back-dated"');
+    expect(entry).toContain('— ngo.example/auditor ');
+    // Someone who is not a registered auditor is refused.
+    const stranger = path.join(work, 'stranger.key');
+    await ok(['keygen', '--name', 'stranger.example', '--out', stranger]);
+    const refused = await cli(['publish-finding', id, '--url', url(), '--key', stranger, '--comment', 'mine']);
+    expect(refused.code, refused.stderr).toBe(6);
+    expect(refused.stderr).toMatch(/stranger\.example/);
+  });
+
   it('reindex rebuilds the same passport and market indexes', async () => {
     expect(await (server as ServerProcess).stop()).toBe(0);
     server = null;
