@@ -43,15 +43,20 @@ const ev = (time: string, spec: Record<string, unknown>) => {
 };
 const kg = (epcClass: string, quantity: number) => ({ epcClass, quantity, uom: 'KGM' });
 
+/** Registers `key`'s actor in `role` through the operator API. */
+async function register(on: ReturnType<typeof createApp>, key: typeof plant, role: string): Promise<void> {
+  const add = await on.request('/actors', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: key.signer.name, role, vkey: key.vkey }),
+  });
+  expect(add.status, await add.clone().text()).toBe(201);
+}
+
 beforeAll(async () => {
   log = await memoryLog({}, undefined, { rateLimit: { perSecond: 1000, burst: 100 } });
   app = createApp(log);
-  const add = await app.request('/actors', {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: plant.signer.name, role: 'recycler', vkey: plant.vkey }),
-  });
-  expect(add.status).toBe(201);
+  await register(app, plant, 'recycler');
   const notes = [
     statement('facility', { id: PLANT, name: 'Plant 7', type: 'recycling' }),
     // Bales arrive with their composition; a stock count opens the period.
@@ -183,12 +188,7 @@ describe('recycled-content claims', () => {
     try {
       const a = createApp(own);
       const producer = ed25519NoteKey('bottler.example', new Uint8Array(32).fill(72));
-      const add = await a.request('/actors', {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: producer.signer.name, role: 'producer', vkey: producer.vkey }),
-      });
-      expect(add.status).toBe(201);
+      await register(a, producer, 'producer');
       const sign = (kind: StatementKind, body: unknown) =>
         signStatement(
           { v: 1, kind, issuer: producer.signer.name, issued: new Date().toISOString(), body: body as JsonValue },
@@ -234,17 +234,8 @@ describe('recycled content across a year boundary', () => {
     try {
       const a = createApp(own);
       const producer = ed25519NoteKey('bottler.example', new Uint8Array(32).fill(73));
-      for (const [name, role, vkey] of [
-        [producer.signer.name, 'producer', producer.vkey],
-        [plant.signer.name, 'recycler', plant.vkey],
-      ]) {
-        const add = await a.request('/actors', {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ name, role, vkey }),
-        });
-        expect(add.status).toBe(201);
-      }
+      await register(a, producer, 'producer');
+      await register(a, plant, 'recycler');
       const by = (who: typeof producer, kind: StatementKind, body: unknown) =>
         signStatement(
           { v: 1, kind, issuer: who.signer.name, issued: new Date().toISOString(), body: body as JsonValue },
@@ -329,12 +320,7 @@ describe('recycled content across a year boundary', () => {
 describe('finding statements', () => {
   it('an auditor stores a finding’s bundle and publishes the finding; a statement that misstates it is refused', async () => {
     const auditor = ed25519NoteKey('auditor.example', new Uint8Array(32).fill(73));
-    const add = await app.request('/actors', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: auditor.signer.name, role: 'auditor', vkey: auditor.vkey }),
-    });
-    expect(add.status).toBe(201);
+    await register(app, auditor, 'auditor');
     const report = (await (await app.request('/audit?rule=impossible-yield')).json()) as Report & {
       findings: { severity: string; subject: Record<string, string> }[];
     };
@@ -381,12 +367,7 @@ describe('finding statements', () => {
 
   it('POST /findings takes the signed statement and its bundle in one request, the signature standing for a token', async () => {
     const auditor = ed25519NoteKey('watchdog.example', new Uint8Array(32).fill(74));
-    const add = await app.request('/actors', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: auditor.signer.name, role: 'auditor', vkey: auditor.vkey }),
-    });
-    expect(add.status).toBe(201);
+    await register(app, auditor, 'auditor');
     const report = (await (await app.request('/audit?rule=shipment-not-received')).json()) as Report;
     const f = report.findings[0] as Report['findings'][number] & { severity: string };
     const bundle = (await (await app.request(`/audit/findings/${f.id}/evidence`)).json()) as JsonValue;

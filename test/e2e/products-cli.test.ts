@@ -33,6 +33,12 @@ async function publish(keyFile: string, name: string, kind: string, body: unknow
   await ok(['submit', '--url', url(), note]);
 }
 
+/** A new key written to `keyFile`, registered (by the operator) as `name` in `role`. */
+async function registered(keyFile: string, name: string, role: string): Promise<void> {
+  const vkey = (await ok(['keygen', '--name', name, '--out', keyFile])).trim();
+  await ok(['actor', 'add', '--url', url(), '--token', token, '--name', name, '--role', role, '--vkey', vkey]);
+}
+
 beforeAll(async () => {
   work = tempDir();
   dir = path.join(work, 'log');
@@ -43,21 +49,7 @@ beforeAll(async () => {
   logVkey = created.vkey;
   server = await startServe(['--dir', dir]);
   const keyFile = path.join(work, 'producer.key');
-  const vkey = (await ok(['keygen', '--name', 'bottler.example', '--out', keyFile])).trim();
-  await ok([
-    'actor',
-    'add',
-    '--url',
-    url(),
-    '--token',
-    token,
-    '--name',
-    'bottler.example',
-    '--role',
-    'producer',
-    '--vkey',
-    vkey,
-  ]);
+  await registered(keyFile, 'bottler.example', 'producer');
   await publish(keyFile, 'v1', 'passport', bottlePassport({ validFrom: '2025-01-01T00:00:00Z' }));
   // v2 drops the paper label for a PVC sleeve: mechanical recycling then refuses the bottle.
   await publish(
@@ -160,21 +152,7 @@ describe('products from the log, on the command line', () => {
 
   it('publish-finding stores a finding’s bundle by digest and logs the auditor’s signed finding', async () => {
     const keyFile = path.join(work, 'auditor.key');
-    const vkey = (await ok(['keygen', '--name', 'ngo.example/auditor', '--out', keyFile])).trim();
-    await ok([
-      'actor',
-      'add',
-      '--url',
-      url(),
-      '--token',
-      token,
-      '--name',
-      'ngo.example/auditor',
-      '--role',
-      'auditor',
-      '--vkey',
-      vkey,
-    ]);
+    await registered(keyFile, 'ngo.example/auditor', 'auditor');
     const report = JSON.parse(
       (await cli(['audit', '--url', url(), '--rule', 'dated-before-registration', '--json'])).stdout,
     ) as {
