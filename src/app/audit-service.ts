@@ -86,7 +86,6 @@ export async function runAudit(
   const compositions = new Map<string, Record<string, number>>();
   /** Where each class's composition comes from (an event's ILMD, or a passport), for evidence. */
   const compositionSource = new Map<string, number>();
-  const classes = new Set<string>();
   const recovered = new Map<string, number>();
   const flows: Flow[] = [];
   const perEvent: Omit<AuditFinding, 'id'>[] = [];
@@ -108,7 +107,6 @@ export async function runAudit(
       const composition = e.event.composition;
       for (const c of e.event.fields.classes) {
         if (c.field === 'childQuantity') continue;
-        classes.add(c.epcClass);
         if (composition && c.field !== 'inputQuantity' && !compositions.has(c.epcClass)) {
           compositions.set(c.epcClass, composition);
           compositionSource.set(c.epcClass, e.index);
@@ -134,7 +132,14 @@ export async function runAudit(
   }
   flows.sort((a, b) => a.eventTimeMs - b.eventTimeMs || a.index - b.index);
 
-  const products = [...classes].filter((c) => !compositions.has(c)).map((c) => [c, gtinOfEpc(c)] as const);
+  // Classes the rules split into materials and no ILMD described: a product's passport may.
+  const unknown = new Set<string>();
+  for (const f of flows) if (!compositions.has(f.epcClass)) unknown.add(f.epcClass);
+  for (const e of [...deferredYields, ...producerEvents]) {
+    for (const c of e.event?.fields.classes ?? [])
+      if (c.field !== 'childQuantity' && !compositions.has(c.epcClass)) unknown.add(c.epcClass);
+  }
+  const products = [...unknown].map((c) => [c, gtinOfEpc(c)] as const);
   const gtins = [...new Set(products.map(([, g]) => g).filter((g): g is string => g !== null))];
   const latest = new Map<string, { body: PassportBody; index: number }>();
   for (const p of gtins.length > 0 ? await log.readModel.passports(gtins) : []) {
