@@ -10,7 +10,7 @@ import type { PassportBody } from '../assess/passport.js';
 import { digitalLinkGtin, gtinOfEpc, normaliseGtin } from '../statements/gs1.js';
 import type { AuditedEvent } from './audited-event.js';
 import type { Finding } from './event-rules.js';
-import type { Compositions } from './flow-rules.js';
+import { type Compositions, MAX_CITED } from './flow-rules.js';
 import { judgesYield } from './yield-rule.js';
 
 export interface MaterialAmount {
@@ -75,7 +75,9 @@ export function recycledContentClaims(
         subject: { actor: producer, material, year },
         message: `${producer}'s passports claim ${y.claimed} kg of recycled ${material} in the units it placed on the market in ${year}, but it received ${y.supplied} kg of recovered ${material} that year${carried > 0 ? ` and had ${carried} kg left from earlier years` : ''}`,
         numbers: { claimedKg: y.claimed, suppliedKg: y.supplied, carriedInKg: carried, allowedKg: allowed },
-        statements: [...new Set([...y.claimedBy, ...y.suppliedBy, ...carriedBy])].sort((a, b) => a - b).slice(0, 500),
+        statements: [...new Set([...y.claimedBy, ...y.suppliedBy, ...carriedBy])]
+          .sort((a, b) => a - b)
+          .slice(0, MAX_CITED),
       });
       carried = 0;
       carriedBy = [];

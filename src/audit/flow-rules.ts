@@ -55,7 +55,8 @@ export const DEFAULT_FLOW_RULES: FlowRuleConfig = {
 export const RECYCLING_FACILITIES = new Set(['recycling', 'sorting', 'composting']);
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const MAX_CITED = 500;
+/** Most statements a finding cites (its bundle holds them all, each with a proof). */
+export const MAX_CITED = 500;
 const cite = (xs: Iterable<number>) => [...new Set(xs)].sort((a, b) => a - b).slice(0, MAX_CITED);
 const severityOf = (share: number): Severity => (share > 0.2 ? 'high' : share > 0.05 ? 'medium' : 'low');
 

@@ -18,7 +18,7 @@ import type { AuditedEvent } from './audited-event.js';
 import { claimsAndSupplies, recycledContentClaims } from './claim-rule.js';
 import type { RegistryFacts } from './event-rules.js';
 import { eventFindings } from './event-rules.js';
-import { DEFAULT_FLOW_RULES, massBalance, overdrawnLots, unreceivedShipments } from './flow-rules.js';
+import { DEFAULT_FLOW_RULES, MAX_CITED, massBalance, overdrawnLots, unreceivedShipments } from './flow-rules.js';
 import { flowsOf } from './flows.js';
 import { impossibleYields } from './yield-rule.js';
 
@@ -147,6 +147,16 @@ export function recomputeFinding(
   }
   const subject = canonicalJson(claim.subject);
   const match = again.find((f) => f.rule === claim.rule && canonicalJson(f.subject) === subject);
+  // A finding whose numbers rest on more statements than it may cite carries only the first
+  // MAX_CITED: a sum redone from those alone cannot come out the same, which proves nothing either way.
+  const capped = statements.filter((s) => s.kind === 'epcis.event').length >= MAX_CITED;
+  if (capped && (!match || !sameNumbers(claim.numbers, match.numbers))) {
+    return {
+      recomputed: false,
+      matches: false,
+      why: `this "${claim.rule}" finding rests on more statements than the ${MAX_CITED} a bundle cites, so its sum cannot be redone from the bundle; check it against the log`,
+    };
+  }
   if (!match)
     return { recomputed: true, matches: false, why: `the bundle's statements do not raise this ${claim.rule} finding` };
   if (!sameNumbers(claim.numbers, match.numbers)) {
