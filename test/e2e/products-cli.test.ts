@@ -148,6 +148,13 @@ describe('products from the log, on the command line', () => {
       findings: { rule: string }[];
     };
     expect(json.findings.map((f) => f.rule)).toEqual(['dated-before-registration']);
+    // --dir audits the data directory in this process (the server keeps running): the same findings.
+    const local = await cli(['audit', '--dir', dir, '--rule', 'dated-before-registration', '--json']);
+    expect(local.code, local.stderr).toBe(1);
+    expect(JSON.parse(local.stdout)).toEqual(json);
+    const badTime = await cli(['audit', '--dir', dir, '--from', '2045-01-01']);
+    expect(badTime.code).toBe(2);
+    expect(badTime.stderr).toMatch(/--from must be an ISO 8601 date-time with an offset/);
   });
 
   it('publish-finding stores a finding’s bundle by digest and logs the auditor’s signed finding', async () => {
