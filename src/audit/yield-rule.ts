@@ -42,10 +42,17 @@ export interface YieldFinding extends Omit<Finding, 'rule'> {
 
 /** The best yield of `material` over the routes of `family`, 0 when none takes it. */
 export function maxYield(family: RouteFamily, material: string, routes: readonly RouteEntry[] = ROUTES): number {
+  // The catalog's routes never change, so their ceilings are worked out once per family and material.
+  const key = `${family} ${material}`;
+  const known = routes === ROUTES ? CATALOG_CEILINGS.get(key) : undefined;
+  if (known !== undefined) return known;
   let best = 0;
   for (const r of routes) if (r.family === family) best = Math.max(best, routeYield(r, material)?.yield ?? 0);
+  if (routes === ROUTES) CATALOG_CEILINGS.set(key, best);
   return best;
 }
+
+const CATALOG_CEILINGS = new Map<string, number>();
 
 function byMaterial(
   compositions: Compositions,
