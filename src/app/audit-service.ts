@@ -94,10 +94,28 @@ export async function runAudit(
   /** Transformations that raised an impossible yield: their lots' composition sources are cited. */
   const yieldEvents: AuditedEvent[] = [];
   const producerEvents: AuditedEvent[] = [];
+  // The log is read a range at a time, the next range asked for before this one is judged: with
+  // PostgreSQL the database reads it on the other core meanwhile.
+  const ranges: { start: number; end: number }[] = [];
   for (let k = 0; k < indices.length; ) {
     const start = indices[k] as number;
     const end = Math.min(start + READ_CHUNK, (indices.at(-1) as number) + 1);
-    const entries = await log.store.readEntries(start, end);
+    ranges.push({ start, end });
+    while (k < indices.length && (indices[k] as number) < end) k++;
+  }
+  const prefetch = (range: { start: number; end: number } | undefined) => {
+    if (!range) return null;
+    const read = log.store.readEntries(range.start, range.end);
+    // Awaited below; if judging the previous range fails first, its failure is the one reported.
+    read.catch(() => {});
+    return read;
+  };
+  let next = prefetch(ranges[0]);
+  let k = 0;
+  for (let r = 0; r < ranges.length; r++) {
+    const { start, end } = ranges[r] as { start: number; end: number };
+    const entries = await (next as Promise<Uint8Array[]>);
+    next = prefetch(ranges[r + 1]);
     for (; k < indices.length && (indices[k] as number) < end; k++) {
       const index = indices[k] as number;
       // Each event is judged as it is read, so that what it parsed to dies young.
