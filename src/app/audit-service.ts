@@ -11,8 +11,9 @@ import { type AuditedEvent, auditedEvent } from '../audit/audited-event.js';
 import { addRecoveredLots, claimsAndSupplies, recycledContentClaims } from '../audit/claim-rule.js';
 import { eventFindings, type Finding, type RegistryFacts } from '../audit/event-rules.js';
 import type { EvidenceBundle } from '../audit/evidence.js';
-import { DEFAULT_FLOW_RULES, massBalance, overdrawnLots, unreceivedShipments } from '../audit/flow-rules.js';
+import { massBalance, overdrawnLots, unreceivedShipments } from '../audit/flow-rules.js';
 import { type Flow, flowsOf } from '../audit/flows.js';
+import { type AuditTolerances, checkTolerances } from '../audit/tolerances.js';
 import { impossibleYields, judgesYield } from '../audit/yield-rule.js';
 import { toHex, utf8 } from '../ledger/bytes.js';
 import { sha256 } from '../ledger/crypto.js';
@@ -44,6 +45,13 @@ export interface AuditReport {
   findings: AuditFinding[];
   /** Facilities whose stock was never counted twice: their mass balance could not be judged. */
   notBalanced: string[];
+  /** The tolerances the rules used (the data directory's `audit` settings over the defaults). */
+  tolerances: AuditTolerances;
+}
+
+/** The tolerances of this log's audit: config.json's `audit` object over the defaults. */
+export function auditTolerances(log: Pick<LogService, 'config'>): AuditTolerances {
+  return checkTolerances(log.config.audit, 'the "audit" object of config.json');
 }
 
 const READ_CHUNK = 10_000;
@@ -53,7 +61,7 @@ const READ_CHUNK = 10_000;
  * evidence is asked for right after the audit that listed it, and redoing the
  * audit to find it by id took as long as the audit.
  */
-const lastAudit = new WeakMap<LogService, { size: number; findings: AuditFinding[] }>();
+const lastAudit = new WeakMap<LogService, { size: number; tolerances: string; findings: AuditFinding[] }>();
 
 function withId(f: Omit<AuditFinding, 'id'>): AuditFinding {
   return { id: toHex(sha256(utf8(canonicalJson(f)))).slice(0, 20), ...f };
@@ -65,6 +73,7 @@ export async function runAudit(
   onProgress?: (done: number, total: number) => void,
 ): Promise<AuditReport> {
   const sizeBefore = await log.readModel.indexedSize();
+  const t = auditTolerances(log);
   // The event statements, by index, from the read model's list and the log's own entries.
   const indices: number[] = [];
   for (let after = -1; ; ) {
@@ -134,7 +143,7 @@ export async function runAudit(
         // A class's composition, once known, never changes (the first wins), so a transformation
         // whose lots all have one is judged now; the others wait for the passports at the end.
         const known = e.event.fields.classes.every((c) => c.field === 'childQuantity' || compositions.has(c.epcClass));
-        const found = known ? impossibleYields([e], compositions) : [];
+        const found = known ? impossibleYields([e], compositions, t.yieldTolerance) : [];
         if (!known) deferredYields.push(e);
         else if (found.length > 0) {
           yields.push(...found);
@@ -142,7 +151,7 @@ export async function runAudit(
         }
       }
       if (producerSet.has(e.event.actor)) producerEvents.push(e);
-      perEvent.push(...eventFindings([e], facts));
+      perEvent.push(...eventFindings([e], facts, t));
       addRecoveredLots(recovered, [e]);
       for (const f of flowsOf([e])) flows.push(f);
     }
@@ -175,23 +184,23 @@ export async function runAudit(
     (await log.readModel.records('facility')).map((r) => [r.key, (JSON.parse(r.json) as { type: string }).type]),
   );
 
-  const balance = massBalance(flows, compositions, DEFAULT_FLOW_RULES);
+  const balance = massBalance(flows, compositions, t);
   const all: Omit<AuditFinding, 'id'>[] = [
     ...perEvent,
     ...yields,
-    ...impossibleYields(deferredYields, compositions),
+    ...impossibleYields(deferredYields, compositions, t.yieldTolerance),
     ...balance.findings,
-    ...overdrawnLots(flows, DEFAULT_FLOW_RULES),
-    ...unreceivedShipments(flows, facilities, DEFAULT_FLOW_RULES),
+    ...overdrawnLots(flows, t),
+    ...unreceivedShipments(flows, facilities, t),
     ...(await designFindings(log, producers)),
-    ...(await claimFindings(log, producerEvents, producers, compositions, recovered)),
+    ...(await claimFindings(log, producerEvents, producers, compositions, recovered, t)),
   ];
   citeCompositionSources(all, flows, [...yieldEvents, ...deferredYields], compositionSource);
   const everything = all.map(withId);
   if ((await log.readModel.indexedSize()) === sizeBefore)
-    lastAudit.set(log, { size: sizeBefore, findings: everything });
+    lastAudit.set(log, { size: sizeBefore, tolerances: canonicalJson(t), findings: everything });
   const findings = everything.filter((f) => matches(f, filter));
-  return { events: indices.length, findings, notBalanced: balance.unbalanced.sort() };
+  return { events: indices.length, findings, notBalanced: balance.unbalanced.sort(), tolerances: t };
 }
 
 /** When each actor was registered, and from when each revoked key stops counting. */
@@ -315,6 +324,7 @@ async function claimFindings(
   producers: string[],
   compositions: Map<string, Record<string, number>>,
   recovered: ReadonlyMap<string, number>,
+  t: AuditTolerances,
 ): Promise<Omit<AuditFinding, 'id'>[]> {
   const passports: AuditedEvent[] = [];
   for (const producer of producers) {
@@ -325,7 +335,7 @@ async function claimFindings(
   }
   if (passports.length === 0) return [];
   const { claims, supplies } = claimsAndSupplies(events, passports, new Set(producers), compositions, recovered);
-  return recycledContentClaims(claims, supplies);
+  return recycledContentClaims(claims, supplies, { share: t.claimShare, kg: t.claimKg });
 }
 
 /** The evidence bundle of one finding (found by its id), with the finding inside. */
@@ -334,9 +344,12 @@ export async function findingEvidence(
   id: string,
 ): Promise<EvidenceBundle & { finding: AuditFinding }> {
   const cached = lastAudit.get(log);
-  const findings =
-    cached && cached.size === (await log.readModel.indexedSize()) ? cached.findings : (await runAudit(log)).findings;
+  const fresh =
+    cached !== undefined &&
+    cached.size === (await log.readModel.indexedSize()) &&
+    cached.tolerances === canonicalJson(auditTolerances(log));
+  const findings = fresh ? cached.findings : (await runAudit(log)).findings;
   const finding = findings.find((f) => f.id === id);
   if (!finding) throw new MatterlogError('not_found', `no finding ${id} in the current audit`);
-  return { ...(await evidenceFor(log, finding.statements)), finding };
+  return { ...(await evidenceFor(log, finding.statements)), tolerances: auditTolerances(log), finding };
 }

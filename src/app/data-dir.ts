@@ -9,10 +9,12 @@
  * config.json is written last, so a directory without it was never fully
  * initialised; the operator token itself is never stored, only its SHA-256.
  */
+
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { type AuditTolerances, checkTolerances } from '../audit/tolerances.js';
 import { MatterlogError } from '../ledger/errors.js';
 import {
   checkKeyName,
@@ -40,6 +42,8 @@ export interface DataDirConfig {
   operator?: ActorKeyConfig;
   /** The EPCIS capture gateway's key (gateway.key): signs events captured over HTTP. */
   gateway?: ActorKeyConfig;
+  /** The audit's tolerances that differ from the defaults (src/audit/tolerances.ts), e.g. {"massBalanceShare": 0.05}. */
+  audit?: Partial<AuditTolerances>;
 }
 
 export interface ActorKeyConfig {
@@ -173,6 +177,12 @@ export function loadDataDir(dir: string): LoadedDataDir {
     config = JSON.parse(readFileSync(path.join(dir, CONFIG_FILE), 'utf8')) as DataDirConfig;
   } catch (cause) {
     throw new MatterlogError('config', `${path.join(dir, CONFIG_FILE)} is not valid JSON`, { cause });
+  }
+  // Checked on opening, so that a mistyped tolerance stops the server at start, not the first audit.
+  try {
+    checkTolerances(config.audit, `the "audit" object of ${path.join(dir, CONFIG_FILE)}`);
+  } catch (cause) {
+    throw new MatterlogError('config', `${(cause as Error).message}; fix it and start again`, { cause });
   }
   return { dir, config, verifier: verifierFromVkey(config.vkey) };
 }

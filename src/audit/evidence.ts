@@ -21,6 +21,7 @@ import { ActorRegistry } from '../statements/registry.js';
 import { loggedStatementOf, type ParsedStatement, parseStatement } from '../statements/statement.js';
 import { type AuditedEvent, auditedEvent } from './audited-event.js';
 import { type FindingClaim, recomputeFinding } from './recompute.js';
+import { type AuditTolerances, changedTolerances, checkTolerances } from './tolerances.js';
 
 export const EVIDENCE_FORMAT = 'matterlog-evidence/1';
 
@@ -42,6 +43,8 @@ export interface EvidenceBundle {
   statements: EvidenceEntry[];
   /** The actor and revocation statements about the signers, in log order. */
   registry: EvidenceEntry[];
+  /** For a finding's bundle: the tolerances its rule was run with (the defaults when absent). */
+  tolerances?: AuditTolerances;
 }
 
 /** What a bundle is built from: the log as its reader serves it (src/app wires a LogReader). */
@@ -198,10 +201,24 @@ export function verifyEvidence(
     isObject(finding['subject']) &&
     isObject(finding['numbers'])
   ) {
-    const r = recomputeFinding(finding as unknown as FindingClaim, held.statements, held.registry);
-    if (!r.recomputed) limits.push(r.why);
-    else if (r.matches) proved.push(`the "${finding['rule']}" finding's arithmetic comes out the same: ${r.why}`);
-    else notProved.push(`the "${finding['rule']}" finding: ${r.why}`);
+    let tolerances: AuditTolerances | null = null;
+    try {
+      tolerances = checkTolerances(value['tolerances'], "the bundle's tolerances");
+    } catch (err) {
+      notProved.push((err as Error).message);
+    }
+    if (tolerances) {
+      const r = recomputeFinding(finding as unknown as FindingClaim, held.statements, held.registry, tolerances);
+      const changed = changedTolerances(tolerances);
+      const under =
+        Object.keys(changed).length === 0
+          ? 'the default tolerances'
+          : `the tolerances ${JSON.stringify(changed)} (the rest default)`;
+      if (!r.recomputed) limits.push(r.why);
+      else if (r.matches)
+        proved.push(`the "${finding['rule']}" finding's arithmetic comes out the same under ${under}: ${r.why}`);
+      else notProved.push(`the "${finding['rule']}" finding, under ${under}: ${r.why}`);
+    }
   }
   return { ok: notProved.length === 0 && statements.length > 0, proved, notProved, limits, statements: good };
 }

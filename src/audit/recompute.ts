@@ -18,8 +18,9 @@ import type { AuditedEvent } from './audited-event.js';
 import { claimsAndSupplies, recycledContentClaims } from './claim-rule.js';
 import type { RegistryFacts } from './event-rules.js';
 import { eventFindings } from './event-rules.js';
-import { DEFAULT_FLOW_RULES, MAX_CITED, massBalance, overdrawnLots, unreceivedShipments } from './flow-rules.js';
+import { MAX_CITED, massBalance, overdrawnLots, unreceivedShipments } from './flow-rules.js';
 import { flowsOf } from './flows.js';
+import { type AuditTolerances, DEFAULT_TOLERANCES } from './tolerances.js';
 import { impossibleYields } from './yield-rule.js';
 
 export interface FindingClaim {
@@ -94,6 +95,7 @@ export function recomputeFinding(
   claim: FindingClaim,
   statements: readonly AuditedEvent[],
   registry: readonly AuditedEvent[],
+  t: AuditTolerances = DEFAULT_TOLERANCES,
 ): Recomputed {
   const compositions = compositionsOf(statements);
   const flows = () => flowsOf(statements);
@@ -102,19 +104,19 @@ export function recomputeFinding(
     case 'transformation-mass-gain':
     case 'dated-before-registration':
     case 'dated-after-revocation':
-      again = eventFindings(statements, factsOf(registry));
+      again = eventFindings(statements, factsOf(registry), t);
       break;
     case 'impossible-yield':
-      again = impossibleYields(statements, compositions);
+      again = impossibleYields(statements, compositions, t.yieldTolerance);
       break;
     case 'mass-balance':
-      again = massBalance(flows(), compositions, DEFAULT_FLOW_RULES).findings;
+      again = massBalance(flows(), compositions, t).findings;
       break;
     case 'overdrawn-lot':
-      again = overdrawnLots(flows(), DEFAULT_FLOW_RULES);
+      again = overdrawnLots(flows(), t);
       break;
     case 'shipment-not-received':
-      again = unreceivedShipments(flows(), new Map(), DEFAULT_FLOW_RULES).filter((f) => f.rule === claim.rule);
+      again = unreceivedShipments(flows(), new Map(), t).filter((f) => f.rule === claim.rule);
       break;
     case 'recycled-content-claim': {
       const events = statements.filter((x) => x.kind === 'epcis.event');
@@ -125,7 +127,7 @@ export function recomputeFinding(
         new Set([claim.subject['actor'] ?? '']),
         compositions,
       );
-      again = recycledContentClaims(claims, supplies);
+      again = recycledContentClaims(claims, supplies, { share: t.claimShare, kg: t.claimKg });
       break;
     }
     case 'non-recyclable-design': {

@@ -150,6 +150,38 @@ describe('the audit over HTTP', () => {
     expect((await app.request('/audit?colour=red')).status).toBe(400);
   });
 
+  it('runs under the data directory’s tolerances, says which, and a bundle is redone under them', async () => {
+    const before = (await (await app.request('/audit')).json()) as Report & { tolerances: Record<string, number> };
+    expect(before.tolerances['transitShortfallShare']).toBe(0.02);
+    expect(before.findings.map((f) => f.rule)).toContain('shipment-not-received');
+    log.config.audit = { transitShortfallShare: 1, yieldTolerance: 0.1 };
+    try {
+      const after = (await (await app.request('/audit')).json()) as Report & { tolerances: Record<string, number> };
+      expect(after.tolerances).toMatchObject({ transitShortfallShare: 1, yieldTolerance: 0.1, massBalanceShare: 0.02 });
+      // Whatever arrives counts as received when the whole shipment may go missing in transit.
+      expect(after.findings.map((f) => f.rule)).not.toContain('shipment-not-received');
+      const f = after.findings.find((x) => x.rule === 'impossible-yield') as Report['findings'][number];
+      const bundle = (await (await app.request(`/audit/findings/${f.id}/evidence`)).json()) as {
+        tolerances: Record<string, unknown>;
+      };
+      expect(bundle.tolerances['yieldTolerance']).toBe(0.1);
+      const checked = verifyEvidence(bundle, { logVkey: log.identity.vkey });
+      expect(checked.notProved).toEqual([]);
+      expect(checked.proved.at(-1)).toMatch(/under the tolerances \{"transitShortfallShare":1,"yieldTolerance":0.1\}/);
+      // The allowance was worked out under 10% (9,000 × 0.68 × 1.1 = 6,732 kg): redone under 2% it differs.
+      const strict = { ...bundle, tolerances: { ...bundle.tolerances, yieldTolerance: 0.02 } };
+      expect(verifyEvidence(strict, { logVkey: log.identity.vkey }).notProved).toEqual([
+        expect.stringMatching(/^the "impossible-yield" finding, under the tolerances .*: recomputed from the bundle/),
+      ]);
+      const nonsense = { ...bundle, tolerances: { yieldTolerance: -1 } };
+      expect(verifyEvidence(nonsense, { logVkey: log.identity.vkey }).notProved).toEqual([
+        expect.stringMatching(/^the bundle's tolerances: yieldTolerance .* must be a number from 0 to 1, not -1/),
+      ]);
+    } finally {
+      delete log.config.audit;
+    }
+  });
+
   it("serves a finding's evidence bundle, which verifies offline against the log key", async () => {
     const report = (await (await app.request('/audit?rule=impossible-yield')).json()) as Report;
     const id = report.findings[0]?.id as string;
@@ -163,12 +195,14 @@ describe('the audit over HTTP', () => {
     expect(checked.notProved).toEqual([]);
     // The bundle holds the transformation and the receipt whose ILMD gives the bales' composition.
     expect(checked.proved.at(-1)).toMatch(
-      /^the "impossible-yield" finding's arithmetic comes out the same: recomputed/,
+      /^the "impossible-yield" finding's arithmetic comes out the same under the default tolerances: recomputed/,
     );
     const inflated = JSON.parse(JSON.stringify(bundle)) as { finding: { numbers: Record<string, number> } };
     inflated.finding.numbers['outputKg'] = 6000;
     expect(verifyEvidence(inflated, { logVkey: log.identity.vkey }).notProved).toEqual([
-      expect.stringMatching(/^the "impossible-yield" finding: recomputed from the bundle: .*"outputKg":7000/),
+      expect.stringMatching(
+        /^the "impossible-yield" finding, under the default tolerances: recomputed from the bundle: .*"outputKg":7000/,
+      ),
     ]);
     expect((await app.request('/audit/findings/nope/evidence')).status).toBe(404);
   });

@@ -4,7 +4,7 @@
  * portfolio` read them back from the log's read model, and `reindex` rebuilds
  * exactly the same passport, market and facility indexes from the log alone.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventHashId } from '../../src/epcis/index.js';
@@ -152,6 +152,22 @@ describe('products from the log, on the command line', () => {
     const local = await cli(['audit', '--dir', dir, '--rule', 'dated-before-registration', '--json']);
     expect(local.code, local.stderr).toBe(1);
     expect(JSON.parse(local.stdout)).toEqual(json);
+    // Tolerances come from config.json's "audit" object; a mistyped one stops the command and names itself.
+    const configFile = path.join(dir, 'config.json');
+    const original = readFileSync(configFile, 'utf8');
+    try {
+      writeFileSync(configFile, JSON.stringify({ ...JSON.parse(original), audit: { massBalanceShare: 0.05 } }));
+      const loose = JSON.parse((await cli(['audit', '--dir', dir, '--json'])).stdout) as {
+        tolerances: Record<string, number>;
+      };
+      expect(loose.tolerances).toMatchObject({ massBalanceShare: 0.05, massBalanceKg: 10 });
+      writeFileSync(configFile, JSON.stringify({ ...JSON.parse(original), audit: { massBalance: 0.05 } }));
+      const typo = await cli(['audit', '--dir', dir]);
+      expect(typo.code).toBe(6);
+      expect(typo.stderr).toMatch(/"audit" object of .*config\.json: "massBalance" is not a tolerance/);
+    } finally {
+      writeFileSync(configFile, original);
+    }
     const badTime = await cli(['audit', '--dir', dir, '--from', '2045-01-01']);
     expect(badTime.code).toBe(2);
     expect(badTime.stderr).toMatch(/--from must be an ISO 8601 date-time with an offset/);
