@@ -55,6 +55,8 @@ export function auditTolerances(log: Pick<LogService, 'config'>): AuditTolerance
 }
 
 const READ_CHUNK = 10_000;
+/** Ranges of entries asked for ahead of the one being judged (PostgreSQL reads them meanwhile). */
+const READ_AHEAD = 3;
 
 /**
  * The last full audit of each log, at the read model's size then: a finding's
@@ -103,8 +105,8 @@ export async function runAudit(
   /** Transformations that raised an impossible yield: their lots' composition sources are cited. */
   const yieldEvents: AuditedEvent[] = [];
   const producerEvents: AuditedEvent[] = [];
-  // The log is read a range at a time, the next range asked for before this one is judged: with
-  // PostgreSQL the database reads it on the other core meanwhile.
+  // The log is read a range at a time, the next ranges asked for before this one is judged: with
+  // PostgreSQL the database reads them on the other core meanwhile.
   const ranges: { start: number; end: number }[] = [];
   for (let k = 0; k < indices.length; ) {
     const start = indices[k] as number;
@@ -119,12 +121,12 @@ export async function runAudit(
     read.catch(() => {});
     return read;
   };
-  let next = prefetch(ranges[0]);
+  const reads = ranges.slice(0, READ_AHEAD).map(prefetch);
   let k = 0;
   for (let r = 0; r < ranges.length; r++) {
     const { start, end } = ranges[r] as { start: number; end: number };
-    const entries = await (next as Promise<Uint8Array[]>);
-    next = prefetch(ranges[r + 1]);
+    const entries = await (reads.shift() as Promise<Uint8Array[]>);
+    reads.push(prefetch(ranges[r + READ_AHEAD]));
     for (; k < indices.length && (indices[k] as number) < end; k++) {
       const index = indices[k] as number;
       // Each event is judged as it is read, so that what it parsed to dies young.
