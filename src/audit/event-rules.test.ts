@@ -1,29 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEPOT, EPCIS_CONTEXT, event } from '../../test/helpers/epcis-fixtures.js';
-import { eventHashId } from '../epcis/index.js';
+import { signedEvent } from '../../test/helpers/audited-fixtures.js';
+import { DEPOT, event } from '../../test/helpers/epcis-fixtures.js';
 import { ed25519NoteKey } from '../ledger/note.js';
-import type { JsonValue } from '../statements/canonical-json.js';
-import { loggedStatementOf, parseStatement, signStatement } from '../statements/statement.js';
-import { type AuditedEvent, auditedEvent } from './audited-event.js';
+import type { AuditedEvent } from './audited-event.js';
 import { eventFindings, type RegistryFacts } from './event-rules.js';
 
 const plant = ed25519NoteKey('recycler.example/plant-7', new Uint8Array(32).fill(61));
 const keyHex = Array.from(plant.verifier.keyId, (b) => b.toString(16).padStart(2, '0')).join('');
 
-function audited(index: number, ev: Record<string, unknown>): AuditedEvent {
-  const context = [EPCIS_CONTEXT];
-  const note = signStatement(
-    {
-      v: 1,
-      kind: 'epcis.event',
-      issuer: plant.signer.name,
-      issued: '2045-06-01T00:00:00Z',
-      body: { event: ev, eventID: eventHashId(ev, context), context } as JsonValue,
-    },
-    [plant.signer],
-  );
-  return auditedEvent(index, loggedStatementOf(parseStatement(note)));
-}
+const audited = (index: number, ev: Record<string, unknown>): AuditedEvent => signedEvent(index, plant, ev);
 
 const transformation = (inTonnes: number, outKg: number) =>
   event({

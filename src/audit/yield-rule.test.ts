@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EPCIS_CONTEXT, event } from '../../test/helpers/epcis-fixtures.js';
-import { eventHashId } from '../epcis/index.js';
+import { signedEvent } from '../../test/helpers/audited-fixtures.js';
+import { event } from '../../test/helpers/epcis-fixtures.js';
 import { ed25519NoteKey } from '../ledger/note.js';
-import type { JsonValue } from '../statements/canonical-json.js';
-import { loggedStatementOf, parseStatement, signStatement } from '../statements/statement.js';
-import { type AuditedEvent, auditedEvent } from './audited-event.js';
+import type { AuditedEvent } from './audited-event.js';
 import { impossibleYields, maxYield } from './yield-rule.js';
 
 const plant = ed25519NoteKey('recycler.example/plant-7', new Uint8Array(32).fill(62));
@@ -23,18 +21,7 @@ function mechanical(index: number, inKg: number, outKg: number): AuditedEvent {
       outputQuantityList: [{ epcClass: FLAKES, quantity: outKg, uom: 'KGM' }],
     },
   });
-  const context = [EPCIS_CONTEXT];
-  const note = signStatement(
-    {
-      v: 1,
-      kind: 'epcis.event',
-      issuer: plant.signer.name,
-      issued: '2045-06-01T00:00:00Z',
-      body: { event: ev, eventID: eventHashId(ev, context), context } as JsonValue,
-    },
-    [plant.signer],
-  );
-  return auditedEvent(index, loggedStatementOf(parseStatement(note)));
+  return signedEvent(index, plant, ev);
 }
 
 describe('impossible yields', () => {
