@@ -57,6 +57,8 @@ export function auditTolerances(log: Pick<LogService, 'config'>): AuditTolerance
 const READ_CHUNK = 10_000;
 /** Ranges of entries asked for ahead of the one being judged (PostgreSQL reads them meanwhile). */
 const READ_AHEAD = 3;
+/** Bytes the ranges read ahead may hold at most, about. */
+const READ_AHEAD_BYTES = 64 * 1024 * 1024;
 
 /**
  * The last full audit of each log, at the read model's size then: a finding's
@@ -79,7 +81,7 @@ export async function runAudit(
   // The event statements, by index, from the read model's list and the log's own entries.
   const indices: number[] = [];
   for (let after = -1; ; ) {
-    const page = await log.readModel.statementIndices('epcis.event', after, READ_CHUNK);
+    const page = await log.readModel.eventIndices(after, READ_CHUNK);
     for (const i of page) indices.push(i);
     if (page.length < READ_CHUNK) break;
     after = page.at(-1) as number;
@@ -126,7 +128,13 @@ export async function runAudit(
   for (let r = 0; r < ranges.length; r++) {
     const { start, end } = ranges[r] as { start: number; end: number };
     const entries = await (reads.shift() as Promise<Uint8Array[]>);
-    reads.push(prefetch(ranges[r + READ_AHEAD]));
+    // Entries are about 1 KB; ranges of large ones (up to 64 KiB each) are read one at a time.
+    let bytes = 0;
+    for (const entry of entries) bytes += entry.length;
+    const ahead = bytes * READ_AHEAD > READ_AHEAD_BYTES ? 1 : READ_AHEAD;
+    for (let next = r + 1 + reads.length; reads.length < ahead && next < ranges.length; next++) {
+      reads.push(prefetch(ranges[next]));
+    }
     for (; k < indices.length && (indices[k] as number) < end; k++) {
       const index = indices[k] as number;
       // Each event is judged as it is read, so that what it parsed to dies young.
@@ -197,7 +205,7 @@ export async function runAudit(
     ...(await designFindings(log, producers)),
     ...(await claimFindings(log, producerEvents, producers, compositions, recovered, t)),
   ];
-  citeCompositionSources(all, flows, [...yieldEvents, ...deferredYields], compositionSource);
+  citeCompositionSources(all, flows, [...yieldEvents, ...deferredYields, ...producerEvents], compositionSource);
   const everything = all.map(withId);
   if ((await log.readModel.indexedSize()) === sizeBefore)
     lastAudit.set(log, { size: sizeBefore, tolerances: canonicalJson(t), findings: everything });
@@ -222,8 +230,11 @@ function registryFacts(actors: Awaited<ReturnType<LogService['readModel']['actor
   return { registeredMs, revokedMs };
 }
 
+const SPLITTING_RULES = new Set(['impossible-yield', 'mass-balance', 'recycled-content-claim']);
+
 /**
- * A finding that splits classes into materials (impossible yield, mass balance)
+ * A finding that splits classes into materials (impossible yield, mass balance,
+ * recycled content received)
  * cites where each class's composition comes from, so that its evidence bundle
  * holds what the arithmetic needs. The classes of a cited event are those of its
  * flows (what the arithmetic used).
@@ -234,7 +245,7 @@ function citeCompositionSources(
   transformations: readonly AuditedEvent[],
   compositionSource: ReadonlyMap<string, number>,
 ): void {
-  const splitting = findings.filter((f) => f.rule === 'impossible-yield' || f.rule === 'mass-balance');
+  const splitting = findings.filter((f) => SPLITTING_RULES.has(f.rule));
   if (splitting.length === 0) return;
   const cited = new Set(splitting.flatMap((f) => f.statements));
   const classesOf = new Map<number, Set<string>>();

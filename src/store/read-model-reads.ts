@@ -86,11 +86,10 @@ export function checkProducts(products: readonly string[]): void {
   strings(products, 'products');
 }
 
-/** Most indices one `statementIndices` call returns. */
+/** Most indices one `eventIndices` call returns. */
 export const MAX_INDEX_PAGE = 100_000;
 
-export function checkStatementIndices(kind: string, afterIndex: number, limit: number): void {
-  if (typeof kind !== 'string') throw bad('kind must be a string');
+export function checkIndexPage(afterIndex: number, limit: number): void {
   if (!Number.isSafeInteger(afterIndex) || afterIndex < -1)
     throw bad(`afterIndex must be a whole number from -1, not ${String(afterIndex)}`);
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_INDEX_PAGE) {

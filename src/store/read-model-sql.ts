@@ -155,7 +155,7 @@ export function readModelSql(d: SqlDialect) {
       ORDER BY product, idx`,
     producerPassports: `SELECT ${PASSPORT_SUMMARY} FROM ${t}rm_passports WHERE producer = ${p1} ORDER BY product, idx`,
     statementCounts: `SELECT kind, count(*) AS n FROM ${t}rm_statements GROUP BY kind`,
-    statementIndices: `SELECT idx FROM ${t}rm_statements WHERE kind = ${p1} AND idx > ${d.param(2)} ORDER BY idx LIMIT ${d.param(3)}`,
+    eventIndices: `SELECT idx FROM ${t}rm_events WHERE idx > ${p1} ORDER BY idx LIMIT ${d.param(2)}`,
     tokenActor: `SELECT actor FROM ${t}rm_tokens WHERE token_sha256 = ${p1}`,
     revokeTokens: `DELETE FROM ${t}rm_tokens WHERE actor = ${p1}`,
     putToken: `INSERT INTO ${t}rm_tokens (token_sha256, actor, created_ms) VALUES (${p1}, ${d.param(2)}, ${d.param(3)})

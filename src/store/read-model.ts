@@ -345,12 +345,12 @@ export interface ReadModelStore {
     filter?: { keys?: readonly string[]; actor?: string; facility?: string },
   ): Promise<RecordRow[]>;
   /**
-   * Log indices of the statements of `kind` the read model holds (those its
-   * indexes accepted), ascending, after `afterIndex` (-1 for the first page), at
-   * most `limit` (up to 100,000): how the audit lists what to read without
-   * reading every row's JSON.
+   * Log indices of the events the read model holds (an event logged again under
+   * another statement is held once, at its first index), ascending, after
+   * `afterIndex` (-1 for the first page), at most `limit` (up to 100,000): how
+   * the audit lists what to read without reading every event's JSON.
    */
-  statementIndices(kind: string, afterIndex: number, limit: number): Promise<number[]>;
+  eventIndices(afterIndex: number, limit: number): Promise<number[]>;
   /** Counts per kind, for status pages. */
   statementCounts(): Promise<Record<string, number>>;
 

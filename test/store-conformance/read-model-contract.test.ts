@@ -190,6 +190,8 @@ describe.each(drivers.map((d) => [d.name, d] as const))(
       expect((await s.queryEvents({ epcs: [{ fields: ['epc'], values: ['LATER'] }], limit: 10 })).events).toEqual([]);
       expect(await s.quantities({})).toEqual([{ facility: null, epcClass: 'C', field: 'quantity', kg: 5, events: 1 }]);
       expect(await s.statementCounts()).toEqual({ 'epcis.event': 3 });
+      // The audit lists events, not statements: the event counts once, at its first index.
+      expect(await s.eventIndices(-1, 10)).toEqual([0]);
     });
 
     it('upserts actors, keeps the first row of a key, and applies the earliest revocation', async () => {

@@ -39,12 +39,12 @@ import {
 import { ReadModelDigest } from '../read-model-digest.js';
 import {
   checkEventQuery,
+  checkIndexPage,
   checkPortfolio,
   checkProducer,
   checkProducts,
   checkQuantityQuery,
   checkRecordQuery,
-  checkStatementIndices,
   compareText,
   eventPage,
   type RecordFilter,
@@ -251,11 +251,11 @@ export class MemoryReadModel implements ReadModelStore {
     return this.products.records(kind, filter);
   }
 
-  async statementIndices(kind: string, afterIndex: number, limit: number): Promise<number[]> {
+  async eventIndices(afterIndex: number, limit: number): Promise<number[]> {
     this.live();
-    checkStatementIndices(kind, afterIndex, limit);
+    checkIndexPage(afterIndex, limit);
     const out: number[] = [];
-    for (const s of this.statements.values()) if (s.kind === kind && s.index > afterIndex) out.push(s.index);
+    for (const index of this.events.keys()) if (index > afterIndex) out.push(index);
     return out.sort((a, b) => a - b).slice(0, limit);
   }
 

@@ -36,12 +36,12 @@ import {
 import { DIGEST_TABLES, type DigestRows, ReadModelDigest } from '../read-model-digest.js';
 import {
   checkEventQuery,
+  checkIndexPage,
   checkPortfolio,
   checkProducer,
   checkProducts,
   checkQuantityQuery,
   checkRecordQuery,
-  checkStatementIndices,
   eventPage,
   type RecordFilter,
   type TimeRange,
@@ -265,9 +265,9 @@ export class PostgresReadModel implements ReadModelStore {
     return this.query<RecordRow>('query', text, values);
   }
 
-  async statementIndices(kind: string, afterIndex: number, limit: number): Promise<number[]> {
-    checkStatementIndices(kind, afterIndex, limit);
-    const rows = await this.query<{ idx: number }>('read', this.sql.statementIndices, [kind, afterIndex, limit]);
+  async eventIndices(afterIndex: number, limit: number): Promise<number[]> {
+    checkIndexPage(afterIndex, limit);
+    const rows = await this.query<{ idx: number }>('read', this.sql.eventIndices, [afterIndex, limit]);
     return rows.map((r) => r.idx);
   }
 

@@ -37,12 +37,12 @@ import {
 import { DIGEST_TABLES, type DigestRows, ReadModelDigest } from '../read-model-digest.js';
 import {
   checkEventQuery,
+  checkIndexPage,
   checkPortfolio,
   checkProducer,
   checkProducts,
   checkQuantityQuery,
   checkRecordQuery,
-  checkStatementIndices,
   eventPage,
   type RecordFilter,
   type TimeRange,
@@ -308,11 +308,11 @@ export class SqliteReadModel implements ReadModelStore {
     return this.run('query', () => this.prepare(text).all(...values) as RecordRow[]);
   }
 
-  async statementIndices(kind: string, afterIndex: number, limit: number): Promise<number[]> {
-    checkStatementIndices(kind, afterIndex, limit);
+  async eventIndices(afterIndex: number, limit: number): Promise<number[]> {
+    checkIndexPage(afterIndex, limit);
     const rows = this.run(
       'read',
-      () => this.prepare(this.sql.statementIndices).all(kind, afterIndex, limit) as { idx: number }[],
+      () => this.prepare(this.sql.eventIndices).all(afterIndex, limit) as { idx: number }[],
     );
     return rows.map((r) => r.idx);
   }
