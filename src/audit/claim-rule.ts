@@ -75,9 +75,10 @@ export function recycledContentClaims(
         subject: { actor: producer, material, year },
         message: `${producer}'s passports claim ${y.claimed} kg of recycled ${material} in the units it placed on the market in ${year}, but it received ${y.supplied} kg of recovered ${material} that year${carried > 0 ? ` and had ${carried} kg left from earlier years` : ''}`,
         numbers: { claimedKg: y.claimed, suppliedKg: y.supplied, carriedInKg: carried, allowedKg: allowed },
+        // The year's own statements first, so that a capped list drops earlier years, not this one.
         statements: [...new Set([...y.claimedBy, ...y.suppliedBy, ...carriedBy])]
-          .sort((a, b) => a - b)
-          .slice(0, MAX_CITED),
+          .slice(0, MAX_CITED)
+          .sort((a, b) => a - b),
       });
       carried = 0;
       carriedBy = [];

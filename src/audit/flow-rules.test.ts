@@ -102,6 +102,15 @@ describe('mass balance between stock-takings', () => {
 });
 
 describe('overdrawn lots', () => {
+  it('reads a lot counted in two bins at one time as their sum', () => {
+    // 600 kg + 400 kg counted at day 1 in two counting events, then 1,000 kg consumed: nothing overdrawn.
+    const bins = [...count(1, [[BALES, 600]]), ...count(1, [[BALES, 400]]), flow('consumed', 1000, 2)];
+    expect(overdrawnLots(bins, DEFAULT_FLOW_RULES)).toEqual([]);
+    // A later count replaces the stock: 300 kg counted at day 3, then 500 kg consumed is 200 kg overdrawn.
+    const [f] = overdrawnLots([...bins, ...count(3, [[BALES, 300]]), flow('consumed', 500, 4)], DEFAULT_FLOW_RULES);
+    expect(f?.numbers).toMatchObject({ overdrawnKg: 200, everInKg: 1000 });
+  });
+
   it('raises a lot consumed twice, and material from nowhere', () => {
     const twice = [flow('received', 5000, 1), flow('consumed', 5000, 2), flow('consumed', 5000, 3)];
     expect(overdrawnLots(twice, DEFAULT_FLOW_RULES)).toEqual([

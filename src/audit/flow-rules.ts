@@ -165,16 +165,18 @@ export function massBalance(
 }
 
 export function overdrawnLots(flows: readonly Flow[], config: FlowRuleConfig): FlowFinding[] {
-  const held = new Map<string, { kg: number; everIn: number; cited: number[]; flagged: boolean }>();
+  const held = new Map<string, { kg: number; everIn: number; countMs: number; cited: number[]; flagged: boolean }>();
   const findings: FlowFinding[] = [];
   for (const f of flows) {
     const key = `${f.facility}\u0000${f.epcClass}`;
-    const h = held.get(key) ?? { kg: 0, everIn: 0, cited: [], flagged: false };
+    const h = held.get(key) ?? { kg: 0, everIn: 0, countMs: Number.NaN, cited: [], flagged: false };
     held.set(key, h);
     h.cited.push(f.index);
     if (f.kind === 'stock') {
-      h.kg = f.kg;
-      h.everIn = Math.max(h.everIn, f.kg);
+      // Counting events at one time are one count: a lot counted in two bins is their sum.
+      h.kg = f.eventTimeMs === h.countMs ? h.kg + f.kg : f.kg;
+      h.countMs = f.eventTimeMs;
+      h.everIn = Math.max(h.everIn, h.kg);
       continue;
     }
     if (f.kind === 'received' || f.kind === 'produced') {

@@ -151,7 +151,8 @@ export function recomputeFinding(
   const match = again.find((f) => f.rule === claim.rule && canonicalJson(f.subject) === subject);
   // A finding whose numbers rest on more statements than it may cite carries only the first
   // MAX_CITED: a sum redone from those alone cannot come out the same, which proves nothing either way.
-  const capped = statements.filter((s) => s.kind === 'epcis.event').length >= MAX_CITED;
+  // Counted over the bundle's proved statements of every kind (passports too), never the finding's own word.
+  const capped = statements.length >= MAX_CITED;
   if (capped && (!match || !sameNumbers(claim.numbers, match.numbers))) {
     return {
       recomputed: false,

@@ -428,14 +428,23 @@ describe('finding statements', () => {
     const wrong = await publish(sign(auditor, 'finding', { ...body, bundle: 'c'.repeat(64) }));
     expect(wrong.status).toBe(400);
     expect(await detail(wrong)).toMatch(new RegExp(`but the bundle sent has SHA-256 ${digest}`));
-    const forged = await publish(sign(auditor, 'finding', body), { ...(bundle as object), checkpoint: 'x' });
+    // A forged bundle named by its own digest: the digest matches, the bundle does not verify, nothing is stored.
+    const forgedBundle = { ...(bundle as object), checkpoint: 'x' } as JsonValue;
+    const forgedDigest = toHex(sha256(utf8(canonicalJson(forgedBundle))));
+    const forged = await publish(sign(auditor, 'finding', { ...body, bundle: forgedDigest }), forgedBundle);
     expect(await detail(forged)).toMatch(/the bundle does not verify against this log/);
+    expect((await app.request(`/evidence/${forgedDigest}`)).status).toBe(404);
     expect((await app.request(`/evidence/${digest}`)).status).toBe(404);
-    const ok = await publish(sign(auditor, 'finding', body));
+    const statement = sign(auditor, 'finding', body);
+    const ok = await publish(statement);
     expect(ok.status, await ok.clone().text()).toBe(201);
     expect(ok.headers.get('Location')).toBe(`/evidence/${digest}`);
     const result = (await ok.json()) as { index: number; sha256: string };
     expect(result.sha256).toBe(digest);
     expect(await (await app.request(`/evidence/${digest}`)).text()).toBe(canonicalJson(bundle));
+    // The same statement again is answered with its index, as POST /statements answers a replay.
+    const again = await publish(statement);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { index: number }).index).toBe(result.index);
   });
 });
