@@ -31,6 +31,8 @@ import { seededRng, testSeed } from '../helpers/seeded-random.js';
 import { AppenderProcess } from './appender-process.js';
 
 const CRASHES = 6;
+/** Kills at most, when the first CRASHES all missed a commit in flight. */
+const MAX_CRASHES = 18;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function getText(url: string): Promise<string> {
@@ -124,7 +126,18 @@ describe('crash safety: matterlog serve killed with SIGKILL', () => {
     /** Checkpoints this test read itself, just before each kill and just after each restart. */
     const ownCheckpoints: string[] = [];
     const maxSize = (notes: readonly string[]) => Math.max(0, ...notes.map((n) => openCheckpoint(n, verifier).size));
-    for (let crash = 1; crash <= CRASHES; crash++) {
+    // An entry whose first acknowledgement says "duplicate" was committed by a server
+    // that died before answering, and found again when it was re-submitted: the window
+    // this test exists for. A seeded schedule can miss it, so it kills again (up to
+    // MAX_CRASHES) until some kill has landed in it.
+    const committedUnanswered = () => {
+      const firstAcks = new Map<string, boolean>();
+      for (const a of appender.acks) if (!firstAcks.has(a.entry)) firstAcks.set(a.entry, a.duplicate);
+      return [...firstAcks.values()].filter(Boolean).length;
+    };
+    let kills = 0;
+    for (let crash = 1; crash <= CRASHES || (crash <= MAX_CRASHES && committedUnanswered() === 0); crash++) {
+      kills = crash;
       appender.useServer(server.url);
       // Let this life of the server acknowledge some entries, then pick a moment.
       await appender.waitForAcks(appender.acks.length + rng.int(1, 150));
@@ -208,15 +221,10 @@ describe('crash safety: matterlog serve killed with SIGKILL', () => {
     expect(new Set(appender.acks.map((a) => a.via))).toEqual(new Set(['raw', 'json']));
     // The kills cut requests off mid-flight; the appender submitted those entries again.
     expect(done.interrupted).toBeGreaterThan(0);
-    // An entry whose first acknowledgement says "duplicate" was committed by a server
-    // that died before answering, and found again when it was re-submitted.
-    const firstAcks = new Map<string, boolean>();
-    for (const a of appender.acks) if (!firstAcks.has(a.entry)) firstAcks.set(a.entry, a.duplicate);
-    const committedUnanswered = [...firstAcks.values()].filter(Boolean).length;
-    // Each kill lands among several commits in flight (typically 5-20 such entries per kill).
-    expect(committedUnanswered).toBeGreaterThan(0);
+    // Most kills land among several commits in flight (typically 5-20 such entries per kill).
+    expect(committedUnanswered()).toBeGreaterThan(0);
     console.info(
-      `kill-server: ${CRASHES} SIGKILLs, ${final.size} entries, ${summary.acks} acks (${committedUnanswered} entries committed but unanswered before a kill), ` +
+      `kill-server: ${kills} SIGKILLs, ${final.size} entries, ${summary.acks} acks (${committedUnanswered()} entries committed but unanswered before a kill), ` +
         `${done.requests} requests (${done.interrupted} cut off by a kill, ${done.refused} refused), ` +
         `${done.resubmitted} re-submissions, ${summary.checkpoints} checkpoints observed (${summary.distinctCheckpointSizes} sizes)`,
     );
