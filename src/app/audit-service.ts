@@ -7,7 +7,7 @@
  * evidence bundle is served.
  */
 import { type PassportBody, passportComposition } from '../assess/passport.js';
-import { type AuditedEvent, auditedEvent } from '../audit/audited-event.js';
+import { type AuditedEvent, addIlmdCompositions, auditedEvent } from '../audit/audited-event.js';
 import { addRecoveredLots, claimsAndSupplies, recycledContentClaims } from '../audit/claim-rule.js';
 import { eventFindings, type Finding, type RegistryFacts } from '../audit/event-rules.js';
 import type { EvidenceBundle } from '../audit/evidence.js';
@@ -140,15 +140,7 @@ export async function runAudit(
       // Each event is judged as it is read, so that what it parsed to dies young.
       const e = auditedEvent(index, readLoggedStatement(entries[index - start] as Uint8Array));
       if (!e.event) continue;
-      // Compositions: the first ILMD that states one for a class it brings in or makes.
-      const composition = e.event.composition;
-      for (const c of e.event.fields.classes) {
-        if (c.field === 'childQuantity') continue;
-        if (composition && c.field !== 'inputQuantity' && !compositions.has(c.epcClass)) {
-          compositions.set(c.epcClass, composition);
-          compositionSource.set(c.epcClass, e.index);
-        }
-      }
+      addIlmdCompositions(e, compositions, compositionSource);
       if (judgesYield(e)) {
         // A class's composition, once known, never changes (the first wins), so a transformation
         // whose lots all have one is judged now; the others wait for the passports at the end.

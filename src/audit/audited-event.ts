@@ -63,3 +63,23 @@ export function auditedEvent(index: number, s: LoggedStatement): AuditedEvent {
     },
   };
 }
+
+/**
+ * Records the lot composition an event's ILMD states for each class it brings in
+ * or makes (never its inputs) that has none yet: a class's first stated
+ * composition is its composition. `sources` notes which event stated it, for
+ * evidence. The audit and its recomputation from a bundle both decide here.
+ */
+export function addIlmdCompositions(
+  e: AuditedEvent,
+  compositions: Map<string, Readonly<Record<string, number>>>,
+  sources?: Map<string, number>,
+): void {
+  const composition = e.event?.composition;
+  if (!composition) return;
+  for (const c of e.event?.fields.classes ?? []) {
+    if (c.field === 'childQuantity' || c.field === 'inputQuantity' || compositions.has(c.epcClass)) continue;
+    compositions.set(c.epcClass, composition);
+    sources?.set(c.epcClass, e.index);
+  }
+}

@@ -14,7 +14,7 @@ import { parseVerifierKey } from '../ledger/note.js';
 import type { RevocationBody } from '../statements/bodies.js';
 import { canonicalJson } from '../statements/canonical-json.js';
 import { gtinOfEpc, normaliseGtin } from '../statements/gs1.js';
-import type { AuditedEvent } from './audited-event.js';
+import { type AuditedEvent, addIlmdCompositions } from './audited-event.js';
 import { claimsAndSupplies, recycledContentClaims } from './claim-rule.js';
 import type { RegistryFacts } from './event-rules.js';
 import { eventFindings } from './event-rules.js';
@@ -49,12 +49,8 @@ export function compositionsOf(statements: readonly AuditedEvent[]): Map<string,
       continue;
     }
     if (!s.event) continue;
-    for (const c of s.event.fields.classes) {
-      if (c.field === 'childQuantity') continue;
-      classes.add(c.epcClass);
-      if (s.event.composition && c.field !== 'inputQuantity' && !out.has(c.epcClass))
-        out.set(c.epcClass, s.event.composition);
-    }
+    for (const c of s.event.fields.classes) if (c.field !== 'childQuantity') classes.add(c.epcClass);
+    addIlmdCompositions(s, out);
   }
   for (const c of classes) {
     if (out.has(c)) continue;
