@@ -54,7 +54,9 @@ export function auditRoutes(app: Hono, log: LogService): void {
     },
     limitBody(MAX_BUNDLE, 'an evidence bundle is at most 64 MiB'),
     async (c) => {
-      const { digest, bytes, report } = checkBundle(log, await readJson(c));
+      const bundle = await readJson(c);
+      const report = verifiedBundle(log, bundle);
+      const { digest, bytes } = canonicalDocument(bundle);
       await log.readModel.putDocument(digest, bytes, EVIDENCE_MEDIA_TYPE);
       c.header('Location', `/evidence/${digest}`);
       return c.json({ sha256: digest, report }, 201);
@@ -88,8 +90,7 @@ export function auditRoutes(app: Hono, log: LogService): void {
     const body = checkFindingBody(signed.statement.statement.body);
     // The digest first: it is cheap, and a bundle that is not the one the statement names is not
     // worth verifying. A bundle already stored was verified then (and submit checks it again).
-    const bytes = utf8(canonicalJson(bundle as JsonValue));
-    const digest = toHex(sha256(bytes));
+    const { digest, bytes } = canonicalDocument(bundle);
     if (body.bundle !== digest) {
       throw new MatterlogError(
         'invalid_input',
@@ -97,7 +98,7 @@ export function auditRoutes(app: Hono, log: LogService): void {
       );
     }
     if (!(await log.readModel.document(digest))) {
-      checkBundle(log, bundle);
+      verifiedBundle(log, bundle);
       await log.readModel.putDocument(digest, bytes, EVIDENCE_MEDIA_TYPE);
     }
     const [result] = await ingest.statements.submit([statement]);
@@ -118,8 +119,14 @@ export function auditRoutes(app: Hono, log: LogService): void {
 const MAX_BUNDLE = 64 * 1024 * 1024;
 export const EVIDENCE_MEDIA_TYPE = 'application/vnd.matterlog.evidence+json';
 
-/** A bundle that verifies against this log, with its canonical bytes and their SHA-256. */
-function checkBundle(log: LogService, bundle: unknown) {
+/** A bundle's canonical (RFC 8785) bytes, the form it is stored in, and their SHA-256, its name. */
+function canonicalDocument(bundle: unknown): { digest: string; bytes: Uint8Array } {
+  const bytes = utf8(canonicalJson(bundle as JsonValue));
+  return { digest: toHex(sha256(bytes)), bytes };
+}
+
+/** The report of a bundle that verifies against this log; a bundle that does not is refused. */
+function verifiedBundle(log: LogService, bundle: unknown) {
   const report = verifyEvidence(bundle, { logVkey: log.identity.vkey });
   if (!report.ok) {
     throw new MatterlogError(
@@ -130,6 +137,5 @@ function checkBundle(log: LogService, bundle: unknown) {
       },
     );
   }
-  const bytes = utf8(canonicalJson(bundle as JsonValue));
-  return { digest: toHex(sha256(bytes)), bytes, report };
+  return report;
 }
